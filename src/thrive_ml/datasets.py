@@ -1,0 +1,79 @@
+"""Reading labelled referral sets: our generated CSVs and the team's hand-written JSONL sets.
+
+One loader per format, both returning the same columns, so training and evaluation code never
+cares where a row came from. Errors name the file and what to do; they never echo text.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from thrive_ml.errors import InputFormatError
+from thrive_ml.taxonomy import ExclusionFactor, ThriveGroup
+
+LABEL_COLUMNS = ("id", "text", "voice", "thrive_group", "exclusion_factors")
+
+
+def _check_labels(df: pd.DataFrame, source: Path) -> pd.DataFrame:
+    groups = set(ThriveGroup)
+    bad = df.loc[~df["thrive_group"].isin(groups), "id"].tolist()
+    if bad:
+        raise InputFormatError(
+            f"{source}: unknown thrive_group in rows {bad[:5]}; allowed: {[g.value for g in ThriveGroup]}"
+        )
+    factors = set(ExclusionFactor)
+    for rid, fs in zip(df["id"], df["exclusion_factors"], strict=True):
+        unknown = set(fs) - factors
+        if unknown:
+            raise InputFormatError(
+                f"{source}: row {rid} has unknown exclusion factors {sorted(unknown)}"
+            )
+    return df
+
+
+def load_generated(path: Path | str) -> pd.DataFrame:
+    """A CSV written by `thrive-ml generate`, with list columns parsed."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputFormatError(
+            f"no data file at {path}; run `thrive-ml generate --out {path}` or `make data`"
+        )
+    try:
+        df = pd.read_csv(
+            path, dtype={"id": str, "text": str, "thrive_alt": str}, keep_default_na=False
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputFormatError(
+            f"{path} is not a readable CSV ({type(exc).__name__}); regenerate it"
+        ) from None
+    missing = [c for c in LABEL_COLUMNS if c not in df.columns]
+    if missing:
+        raise InputFormatError(f"{path} lacks columns {missing}; expected the generator's CSV")
+    df["exclusion_factors"] = df["exclusion_factors"].map(json.loads)
+    if "risk_indicators" in df.columns:
+        df["risk_indicators"] = df["risk_indicators"].map(json.loads)
+    return _check_labels(df, path)
+
+
+def load_labelled_jsonl(path: Path | str) -> pd.DataFrame:
+    """A hand-written evaluation set (shared/eval/*.jsonl format)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputFormatError(f"no evaluation file at {path}")
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for n, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                raise InputFormatError(f"{path}: line {n} is not valid JSON") from None
+    df = pd.DataFrame(rows)
+    if "thrive_group" in df.columns:
+        df["exclusion_factors"] = df["exclusion_factors"].map(lambda v: list(v or []))
+        return _check_labels(df, path)
+    return df

@@ -1,0 +1,42 @@
+"""The contract's triage result shape, shared by the CLI, the API and the MLflow model.
+
+See shared/CONTRACT.md. Field names and label strings here are the public contract.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from thrive_ml.taxonomy import ContextStatus, ExclusionFactor, RiskIndicator, ThriveGroup
+
+SUGGESTION_NOTICE = (
+    "This is a suggestion to support triage, not a decision. A qualified person must review it."
+)
+
+
+class RiskFlag(BaseModel):
+    """One risk mention found by the safety rules, with offsets into the submitted text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    indicator: RiskIndicator
+    status: ContextStatus
+    start: int = Field(ge=0, description="Character offset of the mention's first character.")
+    end: int = Field(ge=0, description="Character offset one past the mention's last character.")
+    text: str = Field(description="The submitted text between start and end.")
+
+
+class TriageResult(BaseModel):
+    """One referral's suggestion; the same object whether it came from the CLI, API or MLflow."""
+
+    id: str | None = None
+    thrive_group: ThriveGroup
+    thrive_probabilities: dict[ThriveGroup, float]
+    exclusion_factors: list[ExclusionFactor]
+    exclusion_probabilities: dict[ExclusionFactor, float]
+    risk_flags: list[RiskFlag]
+    needs_human_review: bool
+    review_reasons: list[str]
+    model_version: str
+    rules_version: str
+    notice: str = SUGGESTION_NOTICE

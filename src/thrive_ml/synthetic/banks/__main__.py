@@ -1,0 +1,5 @@
+"""`python -m thrive_ml.synthetic.banks [FILE.yaml]`: validate phrase banks."""
+
+from thrive_ml.synthetic.banks import main
+
+main()
