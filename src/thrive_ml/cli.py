@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from thrive_ml.errors import ThriveError
+from thrive_ml.errors import InputFormatError, ThriveError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 # soft_wrap: an error stays on one line whatever the terminal width (scripts grep for it).
@@ -78,3 +78,141 @@ def audit_data(
     except ThriveError as exc:
         _fail(exc)
     out.print(render_report(report), highlight=False)
+
+
+def _progress_bar(show: bool) -> Progress:
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not show,
+        transient=True,
+    )
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Option("--data", help="Generated referrals CSV.")] = Path(
+        "data/generated/referrals.csv"
+    ),
+    feedback: Annotated[
+        Path | None, typer.Option("--feedback", help="Reviewed cases (JSONL) to add to training.")
+    ] = None,
+    lovo: Annotated[bool, typer.Option(help="Also run leave-one-voice-out (slower).")] = True,
+    seed: Annotated[int, typer.Option(help="Random seed for splits and models.")] = 0,
+) -> None:
+    """Train, evaluate, log to MLflow, register a new version; promote it if the gates pass."""
+    from thrive_ml.model.train import TrainParams
+    from thrive_ml.registry import train_and_register
+
+    try:
+        with err.status("training") as status:
+            outcome = train_and_register(
+                data,
+                TrainParams(seed=seed, lovo=lovo),
+                feedback_path=feedback,
+                progress=lambda msg: status.update(msg),
+            )
+    except ThriveError as exc:
+        _fail(exc)
+    out.print(
+        f"registered thrive-referral-classifier version {outcome.version} (run {outcome.run_id})"
+    )
+    for key, value in sorted(outcome.headline.items()):
+        out.print(f"  {key:40s} {value:.3f}")
+    if outcome.promoted:
+        out.print(f"promoted to champion: {'; '.join(outcome.gate_messages) or 'first version'}")
+    else:
+        out.print(f"[yellow]not promoted:[/] {'; '.join(outcome.gate_messages)}", highlight=False)
+
+
+@app.command()
+def predict(
+    input_path: Annotated[
+        Path, typer.Option("--input", help=".csv or .jsonl with a 'text' field.")
+    ],
+    output_path: Annotated[Path, typer.Option("--output", help="JSONL file of triage results.")],
+) -> None:
+    """Batch triage: one result per input row, same order. Suggestions, never decisions."""
+    from thrive_ml.batch import predict_file
+    from thrive_ml.registry import load_champion_triager
+
+    try:
+        if not input_path.is_file():
+            raise InputFormatError(
+                f"no input file at {input_path}; give a .csv or .jsonl with a 'text' field"
+            )
+        triager = load_champion_triager()
+        with _progress_bar(sys.stderr.isatty()) as progress:
+            task = progress.add_task("triaging referrals", total=None)
+            written, errors = predict_file(
+                triager, input_path, output_path, on_rows=lambda n: progress.advance(task, n)
+            )
+    except ThriveError as exc:
+        _fail(exc)
+    out.print(
+        f"wrote {written} results to {output_path} ({errors} rows with errors); "
+        "suggestions only: a person decides"
+    )
+
+
+models_app = typer.Typer(no_args_is_help=True, help="Registered model versions and promotion.")
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Every registered version, with its gate figures; the champion is marked."""
+    from rich.table import Table
+
+    from thrive_ml.registry import list_versions
+
+    try:
+        versions = list_versions()
+    except ThriveError as exc:
+        _fail(exc)
+    table = Table("version", "champion", "created (UTC)", "dev macro-F1", "safety recall", "rules")
+    for v in versions:
+        table.add_row(
+            v.version,
+            "yes" if v.champion else "",
+            v.created,
+            v.dev_macro_f1,
+            v.safety_recall,
+            v.rules_version,
+        )
+    out.print(table)
+
+
+@models_app.command("champion")
+def models_champion() -> None:
+    """Print the champion's version; exit 1 if there is none (used by `make model`)."""
+    from thrive_ml.registry import champion_version
+
+    version = champion_version()
+    if version is None:
+        err.print("no champion registered yet; run `make model`")
+        raise typer.Exit(code=1)
+    out.print(version)
+
+
+@models_app.command("promote")
+def models_promote(
+    version: Annotated[str, typer.Argument(help="Version number to make champion.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Skip the gates (needs --reason).")
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why, when forcing; recorded.")
+    ] = None,
+) -> None:
+    """Move the champion alias to VERSION if it passes the promotion gates."""
+    from thrive_ml.registry import promote
+
+    try:
+        messages = promote(version, force=force, reason=reason)
+    except ThriveError as exc:
+        _fail(exc)
+    out.print(f"version {version} is now champion ({'; '.join(messages) or 'gates passed'})")

@@ -3,7 +3,11 @@
     ThriveError                 base: catch this to handle any thrive-ml failure
     ├── InputFormatError        a file or value the user gave is not usable
     ├── OutputPathError         somewhere we were asked to write is not writable
-    └── RulesFileError          a packaged data file (rules, phrase bank) is malformed
+    ├── RulesFileError          a packaged data file (rules, phrase bank) is malformed
+    └── RegistryError           the model registry cannot give what was asked
+        ├── NoChampionError     no model holds the 'champion' alias yet
+        ├── ModelIntegrityError a model artifact does not match its recorded checksum
+        └── PromotionRefusedError  a version failed a promotion gate
 
 Messages say what went wrong, where, and what to do next. They never carry referral text.
 """
@@ -25,3 +29,19 @@ class OutputPathError(ThriveError, OSError):
 
 class RulesFileError(ThriveError, ValueError):
     """A packaged data file does not match the schema its loader expects."""
+
+
+class RegistryError(ThriveError):
+    """The MLflow model registry cannot give what was asked."""
+
+
+class NoChampionError(RegistryError):
+    """No registered version holds the serving alias."""
+
+
+class ModelIntegrityError(RegistryError):
+    """A model artifact's bytes differ from the checksum recorded when it was registered."""
+
+
+class PromotionRefusedError(RegistryError):
+    """A version failed a promotion gate; the message names the gate and the figures."""

@@ -26,6 +26,17 @@ class RiskFlag(BaseModel):
     text: str = Field(description="The submitted text between start and end.")
 
 
+class Explanation(BaseModel):
+    """A span of the submitted text that pushed the suggested group, with its weight."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    weight: float = Field(description="How strongly it pushed the suggestion (log-odds units).")
+
+
 class TriageResult(BaseModel):
     """One referral's suggestion; the same object whether it came from the CLI, API or MLflow."""
 
@@ -39,4 +50,5 @@ class TriageResult(BaseModel):
     review_reasons: list[str]
     model_version: str
     rules_version: str
+    explanations: list[Explanation] = Field(default_factory=list)
     notice: str = SUGGESTION_NOTICE

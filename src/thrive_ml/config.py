@@ -1,0 +1,37 @@
+"""Settings from the environment, with embedded defaults that work on a fresh clone.
+
+Nothing runs at import: call `get_settings()` where a setting is needed. Paths are relative to
+the working directory (the repo root when run through `make`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    mlflow_tracking_uri: str = Field(default="sqlite:///mlflow.db", alias="MLFLOW_TRACKING_URI")
+    database_url: str = Field(default="sqlite:///thrive_audit.db", alias="THRIVE_DATABASE_URL")
+    shared_dir: Path = Field(default=Path("../shared"), alias="THRIVE_SHARED_DIR")
+    model_cache_dir: Path = Field(default=Path("models"), alias="THRIVE_MODEL_DIR")
+    data_path: Path = Field(default=Path("data/generated/referrals.csv"), alias="THRIVE_DATA")
+    validation_dir: Path = Field(default=Path("data/validation"), alias="THRIVE_VALIDATION_DIR")
+
+    @property
+    def dev_set(self) -> Path:
+        return self.shared_dir / "eval" / "dev.jsonl"
+
+    @property
+    def safety_dev_set(self) -> Path:
+        return self.shared_dir / "eval" / "safety_dev.jsonl"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
