@@ -1,0 +1,1 @@
+"""The referral model: features, estimator, training and evaluation (no MLflow here)."""
