@@ -181,3 +181,26 @@ def test_every_sampled_case_gets_valid_labels():
         assert labels.thrive_alt != labels.thrive_group
         if labels.thrive_group is ThriveGroup.GETTING_RISK_SUPPORT:
             assert labels.risk_indicators, "risk support always has a routed indicator"
+
+
+def test_current_abuse_alone_is_more_help_with_risk_support_as_alternative():
+    c = case(
+        difficulties=MODERATE_LOW_MOOD,
+        services=(Service.CHILD_PROTECTION,),
+        risks=(RiskFact(RiskIndicator.SAFEGUARDING, ContextStatus.AFFIRMED, RiskLevel.HIGH),),
+    )
+    labels = label_case(c)
+    assert labels.thrive_group is ThriveGroup.GETTING_MORE_HELP
+    assert labels.thrive_alt is ThriveGroup.GETTING_RISK_SUPPORT
+    assert {ExclusionFactor.RISK, ExclusionFactor.COMPLEXITY} <= set(labels.exclusion_factors)
+
+
+def test_current_abuse_with_escalating_self_harm_is_risk_support():
+    c = case(
+        difficulties=MODERATE_LOW_MOOD,
+        risks=(
+            RiskFact(RiskIndicator.SAFEGUARDING, ContextStatus.AFFIRMED, RiskLevel.HIGH),
+            RiskFact(RiskIndicator.SELF_HARM, ContextStatus.AFFIRMED, RiskLevel.HIGH),
+        ),
+    )
+    assert label_case(c).thrive_group is ThriveGroup.GETTING_RISK_SUPPORT

@@ -229,13 +229,13 @@ def _plain(obj: Any) -> Any:
 # --------------------------------------------------------------------------------------------
 
 SCENARIO_WEIGHTS: dict[Scenario, float] = {
-    Scenario.WELL: 0.11,
-    Scenario.NON_CLINICAL: 0.09,
-    Scenario.RECENT_WOBBLE: 0.17,
-    Scenario.MODERATE: 0.22,
-    Scenario.COMPLEX: 0.17,
-    Scenario.SPECIALIST: 0.10,
-    Scenario.ACUTE_RISK: 0.14,
+    Scenario.WELL: 0.10,
+    Scenario.NON_CLINICAL: 0.10,
+    Scenario.RECENT_WOBBLE: 0.19,
+    Scenario.MODERATE: 0.21,
+    Scenario.COMPLEX: 0.11,
+    Scenario.SPECIALIST: 0.07,
+    Scenario.ACUTE_RISK: 0.22,
 }
 
 FEMALE_NAMES = [
@@ -378,7 +378,7 @@ ENDURING_KINDS = (
 # overlapping request mixes stop the request wording from standing in for the group.
 REQUEST_MIX: dict[Scenario, dict[Request, float]] = {
     Scenario.WELL: {
-        Request.GROUP: 0.40,
+        Request.GROUP: 0.48,
         Request.INFORMATION: 0.25,
         Request.ONE_TO_ONE: 0.12,
         Request.PARENT_ADVICE: 0.10,
@@ -662,9 +662,9 @@ def _build_acute(rng: np.random.Generator, age: int) -> dict[str, Any]:
         RiskIndicator.HARM_TO_OTHERS,
         RiskIndicator.ACCESS_TO_MEANS,
     ]
-    weights = np.array([0.22, 0.24, 0.12, 0.10, 0.16, 0.10, 0.06])
+    weights = np.array([0.26, 0.28, 0.13, 0.11, 0.08, 0.06, 0.08])
     if age < 10:
-        weights = np.array([0.10, 0.20, 0.03, 0.02, 0.40, 0.22, 0.03])
+        weights = np.array([0.15, 0.35, 0.05, 0.03, 0.25, 0.12, 0.05])
     main = pool[int(rng.choice(len(pool), p=weights / weights.sum()))]
     risks.append(RiskFact(main, ContextStatus.AFFIRMED, RiskLevel.HIGH))
     # Risk rarely comes alone: ideation often accompanies self-harm, means accompany a plan.
@@ -744,19 +744,23 @@ def _add_noise(
         risks.append(RiskFact(ind, ContextStatus.OTHER_PERSON))
         have.add(ind)
     has_difficulty = bool(facts.get("difficulties"))
-    if age >= 10 and rng.random() < 0.08:
+    # Past and conditional risk appear across every kind of referral (they route to a person
+    # but do not make the group); so do limited current risk (one passing thought, a one-off
+    # scratch, threats in temper, a low-level concern) in children who need support.
+    if age >= 10 and rng.random() < (0.16 if scenario is Scenario.COMPLEX else 0.10):
         ind = _choice(
             rng,
             (
                 RiskIndicator.SELF_HARM,
                 RiskIndicator.SUICIDAL_IDEATION,
                 RiskIndicator.PREVIOUS_SUICIDE_ATTEMPT,
+                RiskIndicator.HARM_TO_OTHERS,
             ),
         )
         if ind not in have:
             risks.append(RiskFact(ind, ContextStatus.HISTORICAL))
             have.add(ind)
-    if has_difficulty and age >= 8 and rng.random() < 0.05:
+    if has_difficulty and age >= 6 and rng.random() < 0.08:
         ind = _choice(
             rng,
             (
@@ -770,10 +774,19 @@ def _add_noise(
             have.add(ind)
     if (
         scenario in (Scenario.MODERATE, Scenario.COMPLEX, Scenario.SPECIALIST)
-        and age >= 10
-        and rng.random() < 0.12
+        and age >= 8
+        and rng.random() < 0.22
     ):
-        ind = _choice(rng, (RiskIndicator.SUICIDAL_IDEATION, RiskIndicator.SELF_HARM))
+        ind = _choice(
+            rng,
+            (
+                RiskIndicator.SUICIDAL_IDEATION,
+                RiskIndicator.SELF_HARM,
+                RiskIndicator.SELF_HARM,
+                RiskIndicator.HARM_TO_OTHERS,
+                RiskIndicator.SAFEGUARDING,
+            ),
+        )
         if ind not in have:
             risks.append(RiskFact(ind, ContextStatus.AFFIRMED, RiskLevel.LOW))
             have.add(ind)

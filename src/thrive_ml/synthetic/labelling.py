@@ -90,12 +90,39 @@ def risk_indicators(case: Case) -> tuple[RiskIndicator, ...]:
     return tuple(i for i in RiskIndicator if i in found)
 
 
+# Risk to the child's own life or body. The criteria's Getting Risk Support examples are all of
+# this kind; the team's guideline lists the same (thoughts, self-harm, plan, attempt, means).
+SELF_DIRECTED = frozenset(
+    {
+        RiskIndicator.SUICIDAL_IDEATION,
+        RiskIndicator.SUICIDE_PLAN_OR_INTENT,
+        RiskIndicator.PREVIOUS_SUICIDE_ATTEMPT,
+        RiskIndicator.ACCESS_TO_MEANS,
+        RiskIndicator.SELF_HARM,
+    }
+)
+
+
 def serious_current_risk(case: Case) -> bool:
     """criteria, Getting Risk Support: 'high risk', 'frequent suicidal thoughts and self-harm';
     guide: 'keeping someone safe ... when other help isn't working yet'."""
     return any(
         r.status is ContextStatus.AFFIRMED
+        and r.indicator in SELF_DIRECTED
         and (r.level is RiskLevel.HIGH or r.indicator in ALWAYS_SERIOUS)
+        for r in case.risks
+    )
+
+
+def serious_risk_from_others_or_to_others(case: Case) -> bool:
+    """Current abuse or exploitation, or serious threats to others (a weapon). The criteria put
+    safeguarding under Complexity (multi-agency work), not under Risk Support, so these raise
+    the need to at least Getting More Help and add the risk factor; Risk Support stays the
+    careful alternative."""
+    return any(
+        r.status is ContextStatus.AFFIRMED
+        and r.indicator not in SELF_DIRECTED
+        and r.level is RiskLevel.HIGH
         for r in case.risks
     )
 
@@ -168,11 +195,16 @@ def exclusion_factors(case: Case, group: ThriveGroup) -> tuple[ExclusionFactor, 
     ):
         out.add(ExclusionFactor.COMPLEXITY)
     # Risk (criteria): serious current risk, or any previous attempt while support is needed.
-    if serious_current_risk(case) or (
-        needs_support
-        and any(
-            r.indicator is RiskIndicator.PREVIOUS_SUICIDE_ATTEMPT and r.status in ROUTING_STATUSES
-            for r in case.risks
+    if (
+        serious_current_risk(case)
+        or serious_risk_from_others_or_to_others(case)
+        or (
+            needs_support
+            and any(
+                r.indicator is RiskIndicator.PREVIOUS_SUICIDE_ATTEMPT
+                and r.status in ROUTING_STATUSES
+                for r in case.risks
+            )
         )
     ):
         out.add(ExclusionFactor.RISK)
@@ -206,15 +238,9 @@ def alternative_group(case: Case, group: ThriveGroup) -> ThriveGroup | None:
         r.status is ContextStatus.AFFIRMED and r.level is RiskLevel.LOW for r in case.risks
     )
     if group is ThriveGroup.GETTING_RISK_SUPPORT:
-        serious = {
-            r.indicator
-            for r in case.risks
-            if r.status is ContextStatus.AFFIRMED
-            and (r.level is RiskLevel.HIGH or r.indicator in ALWAYS_SERIOUS)
-        }
-        if serious <= {RiskIndicator.SAFEGUARDING, RiskIndicator.HARM_TO_OTHERS}:
-            return ThriveGroup.GETTING_MORE_HELP
         return None
+    if serious_risk_from_others_or_to_others(case):
+        return ThriveGroup.GETTING_RISK_SUPPORT
     if not case.difficulties:
         if case.concerns or case.resolved:
             return (
@@ -245,10 +271,17 @@ def alternative_group(case: Case, group: ThriveGroup) -> ThriveGroup | None:
 
 
 def label_case(case: Case) -> Labels:
-    """criteria tie-break (and guide): serious current risk to the child decides the group;
+    """criteria tie-break (and guide): serious current risk to the child's life or body decides
+    the group; current abuse or serious threats to others need at least Getting More Help;
     past risk that has resolved does not by itself; a passing thought with no plan stays in
     its presenting group (it still routes to review)."""
-    group = ThriveGroup.GETTING_RISK_SUPPORT if serious_current_risk(case) else base_group(case)
+    if serious_current_risk(case):
+        group = ThriveGroup.GETTING_RISK_SUPPORT
+    else:
+        group = base_group(case)
+        floor = ThriveGroup.GETTING_MORE_HELP
+        if serious_risk_from_others_or_to_others(case) and group.rank < floor.rank:
+            group = floor
     return Labels(
         thrive_group=group,
         thrive_alt=alternative_group(case, group),
