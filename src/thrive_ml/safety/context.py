@@ -1,0 +1,281 @@
+"""Decide the context of a risk mention: affirmed, historical, hypothetical, negated, other_person.
+
+NegEx/ConText in small, pure functions: split sentences; find cue phrases (rules.yaml); a cue
+reaches a mention if it points the right way, the mention is within its word scope, and no
+terminator for its category lies between them. Pseudo-cues are matched first so their words
+cannot act. When cues disagree the nearer one wins and a tie goes to the status that routes:
+a denial and a risk in the same breath is a conflict, and conflicts resolve towards safety.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import NamedTuple
+
+from thrive_ml.safety.normalize import fold_one
+from thrive_ml.safety.rules import CompiledRules, Cue, CueCategory, Direction, default_rules
+from thrive_ml.taxonomy import ContextStatus, RiskIndicator
+
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|[\n;\u2022]")
+_BOUNDARY_CHARS = ".!?;\n\u2022"
+# A full stop after these is an abbreviation, not the end of a sentence.
+_ABBREVIATIONS = ("dr", "mr", "mrs", "ms", "st", "e.g", "i.e", "vs", "etc", "approx")
+_WORDS = re.compile(r"[a-z0-9']+")
+# Someone else hurting "her"/"him" is about the child as a victim, not about someone else.
+_VICTIM = re.compile(r"(?<![a-z])(?:her|him|me)(?![a-z])(?!\s*sel)")
+_VICTIM_WINDOW = 24
+# Abuse, violence and means at home concern the child, so household cues do not apply.
+_HOUSEHOLD_EXEMPT = frozenset(
+    {RiskIndicator.SAFEGUARDING, RiskIndicator.HARM_TO_OTHERS, RiskIndicator.ACCESS_TO_MEANS}
+)
+_ROUTING_CATEGORIES = (CueCategory.HYPOTHETICAL, CueCategory.HISTORICAL)
+
+
+class CueHit(NamedTuple):
+    """One cue found in the text (a tuple: many are made per sentence)."""
+
+    start: int
+    end: int
+    cue: Cue
+
+
+class _Reach(NamedTuple):
+    distance: int
+    before: bool
+    category: CueCategory
+    beats_negation: bool = False
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence boundaries; a scope never crosses one."""
+    spans = []
+    last = 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[m.start()] == "." and _after_abbreviation(text, m.start()):
+            continue
+        spans.append((last, m.end()))
+        last = m.end()
+    spans.append((last, len(text)))
+    return spans
+
+
+def _after_abbreviation(text: str, dot: int) -> bool:
+    word = text[max(0, dot - 6) : dot].rsplit(None, 1)[-1:] or [""]
+    return word[0].lstrip("(") in _ABBREVIATIONS
+
+
+def _words(text: str, start: int, end: int) -> int:
+    return len(_WORDS.findall(text, start, end)) if end > start else 0
+
+
+def _terminated(terminators: list[CueHit], category: CueCategory, start: int, end: int) -> bool:
+    return any(
+        t.start >= start
+        and t.end <= end
+        and (t.cue.category in (category, CueCategory.ANY) or category in t.cue.terminates)
+        for t in terminators
+    )
+
+
+def _reach(
+    text: str, hit: CueHit, start: int, end: int, terminators: list[CueHit]
+) -> _Reach | None:
+    """How far cue `hit` is from the mention [start, end), if it reaches it at all."""
+    cue = hit.cue
+    if hit.end <= start and cue.direction in (Direction.FORWARD, Direction.BIDIRECTIONAL):
+        gap = _words(text, hit.end, start)
+        if gap <= cue.max_scope and not _terminated(terminators, cue.category, hit.end, start):
+            return _Reach(gap, True, cue.category, cue.beats_negation)
+    if hit.start >= end and cue.direction in (Direction.BACKWARD, Direction.BIDIRECTIONAL):
+        gap = _words(text, end, hit.start)
+        if cue.back_scope is None:
+            scope = cue.max_scope
+        elif " " in text[start:end].strip():
+            return None  # 'suicidal friends' reads backwards; 'gave her cat to her friend' not
+        else:
+            scope = cue.back_scope
+        if gap <= scope and not _terminated(terminators, cue.category, end, hit.start):
+            return _Reach(gap, False, cue.category, cue.beats_negation)
+    return None
+
+
+def _resolve(reaches: list[_Reach]) -> ContextStatus:
+    """Nearest cue wins; on a tie a routing status beats a denial unless the denial comes first."""
+    if not reaches:
+        return ContextStatus.AFFIRMED
+    if any(r.category is CueCategory.OTHER_PERSON for r in reaches):
+        return ContextStatus.OTHER_PERSON
+    neg = [r for r in reaches if r.category is CueCategory.NEGATED]
+    route = [r for r in reaches if r.category in _ROUTING_CATEGORIES]
+    # Hypothetical before historical at equal distance: the sort key puts it first.
+    route.sort(key=lambda r: (r.distance, r.category is not CueCategory.HYPOTHETICAL))
+    neg.sort(key=lambda r: (r.distance, not r.before))
+    if not route:
+        return ContextStatus.NEGATED
+    best = route[0]
+    routed = ContextStatus(best.category.value)
+    if not neg:
+        return routed
+    n = neg[0]
+    if best.beats_negation:  # 'hasn't cut for six months': it happened, so it routes
+        return routed
+    if n.distance < best.distance or (n.distance == best.distance and n.before and not best.before):
+        return ContextStatus.NEGATED
+    return routed
+
+
+_PREPOSITION_BEFORE = re.compile(
+    r"(?<![a-z])(?:about|with|to|for|from|at|of|by|than|like|towards|against|without)\s+$"
+)
+_RELATIVE = re.compile(r"(?<![a-z])(?:who|that|whose)(?![a-z])")
+
+
+def _object_of_preposition(text: str, hit: CueHit) -> bool:
+    """'worried about her friend and has been cutting': the friend is not the subject."""
+    if _RELATIVE.search(text, hit.start, hit.end):  # 'a friend who cuts' keeps the friend
+        return False
+    return _PREPOSITION_BEFORE.search(text[max(0, hit.start - 12) : hit.start]) is not None
+
+
+def status_in_sentence(
+    text: str,
+    start: int,
+    end: int,
+    cues: list[CueHit],
+    indicator: RiskIndicator | None = None,
+    addressee: re.Pattern[str] | None = None,
+) -> ContextStatus:
+    """Status of the mention [start, end) given the cues of its sentence (pure)."""
+    if addressee is not None and addressee.search(text, max(0, start - 5), end):
+        return ContextStatus.OTHER_PERSON
+    terminators = [c for c in cues if c.cue.direction is Direction.TERMINATE]
+    victim = indicator in _HOUSEHOLD_EXEMPT and bool(
+        _VICTIM.search(text, start, min(len(text), end + _VICTIM_WINDOW))
+    )
+    reaches = []
+    for hit in cues:
+        if hit.cue.direction in (Direction.TERMINATE, Direction.PSEUDO):
+            continue
+        if start <= hit.start and hit.end <= end:  # a cue inside the mention is part of it
+            continue
+        if hit.start < start < hit.end:  # 'no history of' overlapping 'history of overdose'
+            hit = CueHit(hit.start, start, hit.cue)
+        elif hit.start < end < hit.end:
+            hit = CueHit(end, hit.end, hit.cue)
+        if hit.cue.category is CueCategory.OTHER_PERSON and (
+            _object_of_preposition(text, hit)
+            or victim
+            or (hit.cue.household and indicator in _HOUSEHOLD_EXEMPT)
+            # after violence or abuse, the person named is its victim, not its subject
+            or (hit.start >= end and indicator in _HOUSEHOLD_EXEMPT)
+        ):
+            continue
+        r = _reach(text, hit, start, end, terminators)
+        if r is not None:
+            reaches.append(r)
+    return _resolve(reaches)
+
+
+def classify(
+    text: str,
+    spans: list[tuple[int, int, RiskIndicator | None]],
+    rules: CompiledRules,
+) -> list[ContextStatus]:
+    """Statuses for many mentions of one folded text, finding cues once per sentence."""
+    if not spans:
+        return []
+    cache: dict[tuple[int, int], list[CueHit]] = {}
+    out = []
+    for start, end, indicator in spans:
+        sentence = sentence_around(text, start, end)
+        if sentence not in cache:
+            cache[sentence] = find_cues(text, rules, *sentence)
+        out.append(
+            status_in_sentence(text, start, end, cache[sentence], indicator, rules.addressee_re)
+        )
+    return _carry_subject(spans, out, cache)
+
+
+def _carry_subject(
+    spans: list[tuple[int, int, RiskIndicator | None]],
+    statuses: list[ContextStatus],
+    cues: dict[tuple[int, int], list[CueHit]],
+) -> list[ContextStatus]:
+    """'A boy in her class took pills and tried to hang himself': one subject, two mentions.
+
+    A later mention in the same sentence keeps an earlier mention's someone-else status when
+    nothing between them brings in a new subject (a pronoun, a reporting verb, 'but').
+    """
+    order = sorted(range(len(spans)), key=lambda i: spans[i][0])
+    out = list(statuses)
+    for prev, cur in itertools.pairwise(order):
+        if out[prev] is not ContextStatus.OTHER_PERSON or out[cur] is ContextStatus.OTHER_PERSON:
+            continue
+        if out[cur] is ContextStatus.NEGATED:
+            continue
+        gap = (spans[prev][1], spans[cur][0])
+        sentence = next((s for s in cues if s[0] <= gap[0] and gap[1] <= s[1]), None)
+        if sentence is None:
+            continue
+        terminators = [c for c in cues[sentence] if c.cue.direction is Direction.TERMINATE]
+        if not _terminated(terminators, CueCategory.OTHER_PERSON, *gap):
+            out[cur] = ContextStatus.OTHER_PERSON
+    return out
+
+
+def _is_boundary(text: str, i: int) -> bool:
+    """Whether the character at i ends a sentence (same rule as sentence_spans)."""
+    if text[i] not in ".!?":
+        return True
+    j = i
+    while j < len(text) and text[j] in ".!?":  # a run like '?!' or '...' ends together
+        j += 1
+    if j < len(text) and not text[j].isspace():
+        return False
+    first = i
+    while first > 0 and text[first - 1] in ".!?":
+        first -= 1
+    return not (text[first] == "." and _after_abbreviation(text, first))
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence holding [start, end), found without splitting the whole text."""
+    s = start
+    while True:
+        s = max(text.rfind(ch, 0, s) for ch in _BOUNDARY_CHARS)
+        if s < 0 or _is_boundary(text, s):
+            break
+    for m in _SENTENCE_END.finditer(text, end):
+        if text[m.start()] == "." and _after_abbreviation(text, m.start()):
+            continue
+        return s + 1, m.end()
+    return s + 1, len(text)
+
+
+def find_cues(
+    text: str, rules: CompiledRules, start: int = 0, end: int | None = None
+) -> list[CueHit]:
+    """Cue hits in text[start:end], leftmost and priority-first, pseudo-cues included."""
+    stop = len(text) if end is None else end
+    return [
+        CueHit(m.start(), m.end(), rules.cues[m.lastgroup])
+        for m in rules.cue_re.finditer(text, start, stop)
+        if m.lastgroup is not None
+    ]
+
+
+def status_of_span(
+    text: str,
+    start: int,
+    end: int,
+    indicator: RiskIndicator | None = None,
+    rules: CompiledRules | None = None,
+) -> ContextStatus:
+    """Context of any span of an original text (not only lexicon hits), e.g. for evaluation."""
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"span [{start}, {end}) is outside a text of length {len(text)}")
+    compiled = rules if rules is not None else default_rules()
+    folded = fold_one(text)
+    f_start, f_end = folded.span_from_source(start, end)
+    return classify(folded.text, [(f_start, f_end, indicator)], compiled)[0]

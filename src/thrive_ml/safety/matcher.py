@@ -1,0 +1,88 @@
+"""Find candidate risk mentions in folded text.
+
+One compiled alternation scans the text; a second pass compares longer words with the fuzzy
+spellings so misspelt risk words are found too. Lookalike phrases ("killing it at football")
+remove any candidate they overlap. Context is decided later, in context.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from thrive_ml.safety.normalize import Folded
+from thrive_ml.safety.rules import CompiledRules
+from thrive_ml.taxonomy import RiskIndicator
+
+# Lookalike phrases are short: one that overlaps a candidate starts or ends within this reach.
+_LOOKALIKE_REACH = 90
+# How far back an entry's required leading words are looked for.
+_LEAD_WINDOW = 60
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A candidate risk mention: span in the folded reading it was found in."""
+
+    indicator: RiskIndicator
+    start: int
+    end: int
+
+
+def _lookalike_spans(
+    rules: CompiledRules, text: str, found: list[Mention]
+) -> list[tuple[int, int]]:
+    """Lookalike phrases near the candidates (the only ones that can overlap them)."""
+    if rules.lookalike_re is None:
+        return []
+    windows: list[tuple[int, int]] = []
+    for f in sorted(found, key=lambda f: f.start):
+        start = max(0, f.start - _LOOKALIKE_REACH)
+        end = text.find(" ", f.end + _LOOKALIKE_REACH)
+        end = len(text) if end < 0 else end
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return [m.span() for s, e in windows for m in rules.lookalike_re.finditer(text, s, e)]
+
+
+def _overlaps(span: tuple[int, int], blocks: list[tuple[int, int]]) -> bool:
+    s, e = span
+    return any(bs < e and s < be for bs, be in blocks)
+
+
+def find_mentions(folded: Folded, rules: CompiledRules) -> list[Mention]:
+    """Every risk candidate in one folded reading (context not yet applied)."""
+    text = folded.text
+    found: list[Mention] = []
+    for m in rules.risk_re.finditer(text):
+        name = m.lastgroup
+        if name is None:
+            continue
+        lead = rules.risk_before.get(name)
+        if lead is not None and not lead.search(text[max(0, m.start() - _LEAD_WINDOW) : m.start()]):
+            continue
+        found.append(Mention(rules.risk_indicators[name], m.start(), m.end()))
+    if rules.fuzzy_word_re is not None:
+        exact = [(f.start, f.end) for f in found]
+        for m in rules.fuzzy_word_re.finditer(text):
+            hit = rules.fuzzy_lookup(m.group())
+            if hit is not None and not _overlaps(m.span(), exact):
+                found.append(Mention(hit, m.start(), m.end()))
+    if not found:
+        return found
+    blocks = _lookalike_spans(rules, text, found)
+    if blocks:
+        found = [f for f in found if not _overlaps((f.start, f.end), blocks)]
+    return found
+
+
+def find_cased_mentions(source: str, rules: CompiledRules) -> list[Mention]:
+    """Case-sensitive shorthand (e.g. 'HI'), matched on the original text."""
+    if rules.cased_re is None:
+        return []
+    return [
+        Mention(rules.cased_indicators[m.lastgroup], m.start(), m.end())
+        for m in rules.cased_re.finditer(source)
+        if m.lastgroup is not None
+    ]

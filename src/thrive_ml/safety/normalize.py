@@ -1,0 +1,295 @@
+"""Fold obfuscated writing into plain lower-case text, keeping a map back to the original.
+
+Risk words get disguised - by accident (autocorrect, accents, odd keyboards) or on purpose
+(censor-dodging on social media): homoglyphs, zero-width characters, leetspeak, spaced letters,
+stretched letters. The matcher sees the folded text; every folded character remembers which
+original character it came from, so a flag's offsets always point at the submitted text.
+
+Plain ASCII text without any sign of obfuscation (the common case) takes a fast path: it is only
+lower-cased, which keeps every offset unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Characters that carry no letters: removed so "self\u200bharm" reads "selfharm".
+_DROP = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d"
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067"
+    "\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufe0e\ufe0f\ufeff\uffa0"
+)
+
+# Cyrillic and Greek letters that look like Latin ones (after case folding).
+_HOMOGLYPHS = {
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
+    "ӏ": "l", "һ": "h", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ս": "u", "օ": "o", "ց": "g", "ɩ": "i",
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w", "ϲ": "c", "ѵ": "v", "ɑ": "a", "ı": "i",
+    "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ß": "ss", "æ": "ae", "œ": "oe",
+}  # fmt: skip
+
+_APOSTROPHES = frozenset("\u2018\u2019\u201b\u02bc\u02b9\u0060\u00b4\u2032\uff07")
+
+# Leetspeak: only read as letters when they sit inside a word.
+_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"}
+_LEET_ONE = ("i", "l")  # "k1ll" needs i, "se1f" needs l: both readings are tried.
+
+_SPACED = re.compile(r"(?<![a-z0-9@$])(?:[a-z0-9@$][ .\-_*·•~+]{1,3}){2,}[a-z0-9@$](?![a-z0-9@$])")
+_RUN3 = re.compile(r"([a-z])\1\1+")
+
+# In lower-cased text, any of these means the slow path is needed. Each starts with a character
+# class so the engine can skip ahead cheaply; together they cost a few microseconds per referral.
+_SIGNS = (
+    re.compile(  # leetspeak: a leet character between letters, before two, after two ('d13')
+        r"[013457@$|!](?:(?<=[a-z].)(?=[a-z])"
+        r"|(?=[a-z]{2})(?!(?:st|nd|rd|th|am|pm|mg|ml|kg|cm|mm|hr|yr|min)s?\b)"
+        r"|(?<=[a-z]{2}.)|(?<=[a-xz].)[013457@$](?![0-9]))"
+    ),
+    re.compile(r"(.)\1\1(?<=[a-z]..)"),  # stretched letters
+    re.compile(  # spaced or dotted letters
+        r"[ .\-_*~+](?<=[^a-z0-9@$][a-z0-9@$][ .\-_*~+])[ .\-_*~+]{0,2}[a-z0-9@$]"
+        r"[ .\-_*~+]{1,3}[a-z0-9@$](?![a-z0-9@$])"
+    ),
+)
+
+
+def _has_signs(lowered: str) -> bool:
+    # A leading space lets the spaced-letter check see a word at the very start.
+    padded = " " + lowered
+    return any(sign.search(padded) is not None for sign in _SIGNS)
+
+
+@dataclass(frozen=True)
+class Folded:
+    """Folded text and, per folded character, the index of the original character it came from.
+
+    `origin` is None when folding kept every offset (the fast path).
+    """
+
+    text: str
+    origin: tuple[int, ...] | None
+    source: str
+
+    def span_to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Map a folded span back to the smallest original span covering it."""
+        if self.origin is None:
+            return start, end
+        if end <= start:
+            pos = self.origin[start] if start < len(self.origin) else len(self.source)
+            return pos, pos
+        s = self.origin[start]
+        e = self.origin[end - 1] + 1
+        # Keep trailing combining marks with their letter so the span is a whole grapheme.
+        n = len(self.source)
+        while e < n and unicodedata.combining(self.source[e]):
+            e += 1
+        return s, e
+
+    def span_from_source(self, start: int, end: int) -> tuple[int, int]:
+        """Map an original span to the folded span of the characters that came from it."""
+        if self.origin is None:
+            return start, end
+        inside = [i for i, o in enumerate(self.origin) if start <= o < end]
+        if inside:
+            return inside[0], inside[-1] + 1
+        after = next((i for i, o in enumerate(self.origin) if o >= start), len(self.origin))
+        return after, after
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """One character's letters after NFKC, case folding, accent and homoglyph folding."""
+    if ch in _APOSTROPHES:
+        return "'"
+    out = []
+    for c in unicodedata.normalize("NFKC", ch).casefold():
+        c = _HOMOGLYPHS.get(c, c)
+        for d in unicodedata.normalize("NFD", c):
+            if not unicodedata.combining(d):
+                out.append(_HOMOGLYPHS.get(d, d))
+    return "".join(out)
+
+
+def _base_fold(text: str) -> tuple[list[str], list[int]]:
+    if text.isascii():
+        return list(text.lower()), list(range(len(text)))
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _DROP or unicodedata.combining(ch):
+            continue
+        if ch.isascii():
+            chars.append(ch.lower())
+            origin.append(i)
+            continue
+        for c in _fold_char(ch):
+            chars.append(c)
+            origin.append(i)
+    return chars, origin
+
+
+_LEET_CHAR = re.compile(r"[013457@$!|]")
+_ALPHA = re.compile(r"[^\W\d_]")
+_ONLY_LEET = re.compile(r"[013457@$!|]+")
+_LEET_WORD = re.compile(r"[a-z0-9@$!|]*[013457@$!|][a-z0-9@$!|]*")
+_WORDISH = re.compile(r"[a-z0-9@$!|]")
+
+
+def _leet(chars: list[str], one: str) -> list[str]:
+    """Read digits and symbols as letters inside words written in leetspeak.
+
+    A word is leet when it mixes letters and leet characters ('k1ll'); an all-digit word
+    ('70' in 'w4n7 70 d13') is read as letters only next to a leet word, so ordinary numbers
+    stay numbers.
+    """
+    text = "".join(chars)
+    runs = []  # (start, end, kind) for words holding a leet character, in order
+    for m in _LEET_WORD.finditer(text):
+        a, b = m.span()
+        if _ALPHA.search(text, a, b):
+            runs.append((a, b, "mixed"))
+        elif _ONLY_LEET.fullmatch(text, a, b) and b - a <= 4:
+            runs.append((a, b, "digits"))
+    if not runs:
+        return chars
+    out = chars[:]
+    for n, (a, b, kind) in enumerate(runs):
+        if kind == "digits" and not (
+            _next_to_mixed(text, runs, n, n - 1) or _next_to_mixed(text, runs, n, n + 1)
+        ):
+            continue
+        for i in range(a, b):
+            c = chars[i]
+            rep = one if c == "1" else _LEET.get(c)
+            # '!' and '|' are punctuation at a word's edge ('help!').
+            if rep is not None and not (c in "!|" and (i == a or i == b - 1)):
+                out[i] = rep
+    return out
+
+
+def _next_to_mixed(text: str, runs: list[tuple[int, int, str]], n: int, m: int) -> bool:
+    """Whether leet word m is a mixed word directly beside word n (no other word between)."""
+    if not 0 <= m < len(runs) or runs[m][2] != "mixed":
+        return False
+    lo, hi = (runs[m][1], runs[n][0]) if m < n else (runs[n][1], runs[m][0])
+    return _WORDISH.search(text, lo, hi) is None
+
+
+def _join_spaced(chars: list[str], origin: list[int]) -> tuple[list[str], list[int]]:
+    """'s e l f h a r m' and 'k.m.s' become 'selfharm' and 'kms'."""
+    text = "".join(chars)
+    runs = [m.span() for m in _SPACED.finditer(text) if len(_ALPHA.findall(m.group())) >= 2]
+    if not runs:
+        return chars, origin
+    out_c: list[str] = []
+    out_o: list[int] = []
+    last = 0
+    for a, b in runs:
+        out_c.extend(chars[last:a])
+        out_o.extend(origin[last:a])
+        for i in range(a, b):
+            if chars[i].isalnum() or chars[i] in "@$":
+                out_c.append(chars[i])
+                out_o.append(origin[i])
+        last = b
+    out_c.extend(chars[last:])
+    out_o.extend(origin[last:])
+    return out_c, out_o
+
+
+def _squeeze(chars: list[str], origin: list[int], keep: int) -> tuple[list[str], list[int]]:
+    """Shorten runs of 3+ identical letters to `keep` ('diiiie' -> 'die', 'killll' -> 'kill')."""
+    text = "".join(chars)
+    if not _RUN3.search(text):
+        return chars, origin
+    out_c: list[str] = []
+    out_o: list[int] = []
+    last = 0
+    for m in _RUN3.finditer(text):
+        out_c.extend(chars[last : m.start()])
+        out_o.extend(origin[last : m.start()])
+        out_c.extend(chars[m.start() : m.start() + keep])
+        # The last kept letter stands for the whole run so spans cover it.
+        out_o.extend(origin[m.start() : m.start() + keep - 1])
+        out_o.append(origin[m.end() - 1])
+        last = m.end()
+    out_c.extend(chars[last:])
+    out_o.extend(origin[last:])
+    return out_c, out_o
+
+
+@functools.lru_cache(maxsize=4096)
+def _one_to_one(ch: str) -> str | None:
+    """A single-character stand-in for `ch` when folding keeps offsets; None when it cannot.
+
+    Accented letters and look-alikes fold to one letter; punctuation, symbols and emoji read as
+    a space (they carry no letters). Zero-width characters, combining marks and letters that fold
+    to several characters need the slow path.
+    """
+    if ch in _DROP or unicodedata.combining(ch):
+        return None
+    if ch in _APOSTROPHES:
+        return "'"
+    folded = _fold_char(ch)
+    if len(folded) == 1 and (folded.isascii() or folded.isalpha()):
+        return folded
+    if unicodedata.category(ch)[0] in "PSZ":
+        return " "
+    return None
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_same_length(text: str) -> str | None:
+    """Fold text whose non-ASCII characters each stand for one character (offsets unchanged)."""
+    table = {}
+    for ch in set(_NON_ASCII.findall(text)):
+        rep = _one_to_one(ch)
+        if rep is None:
+            return None
+        table[ord(ch)] = rep
+    folded = text.translate(table).lower()
+    if len(folded) != len(text) or _has_signs(folded):
+        return None
+    return folded
+
+
+def fold(text: str) -> tuple[Folded, ...]:
+    """All readings of `text` worth matching: one for plain text, a few for obfuscated text.
+
+    Several readings exist only where a character is ambiguous ('1' as i or l; a stretched
+    letter as single or double), so the matcher can try each.
+    """
+    if text.isascii():
+        lowered = text.lower()
+        if not _has_signs(lowered):
+            return (Folded(lowered, None, text),)
+    else:
+        same = _fold_same_length(text)
+        if same is not None:
+            return (Folded(same, None, text),)
+    chars, origin = _base_fold(text)
+    ones = _LEET_ONE if "1" in chars else _LEET_ONE[:1]
+    readings: dict[str, Folded] = {}
+    keeps = (1, 2) if _RUN3.search("".join(chars)) else (1,)
+    for keep in keeps:
+        squeezed, squeezed_origin = _squeeze(chars, origin, keep)
+        joined, joined_origin = _join_spaced(squeezed, squeezed_origin)
+        joined, joined_origin = _squeeze(joined, joined_origin, keep)
+        for one in ones:
+            c, o = _squeeze(_leet(joined, one), joined_origin, keep)
+            s = "".join(c)
+            if s not in readings:
+                readings[s] = Folded(s, tuple(o), text)
+    return tuple(readings.values())
+
+
+def fold_one(text: str) -> Folded:
+    """The main reading only (for the context engine on arbitrary spans)."""
+    return fold(text)[0]

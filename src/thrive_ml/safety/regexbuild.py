@@ -1,0 +1,241 @@
+"""Build fast alternation regexes from many small patterns (pure string work, no I/O).
+
+Python's regex engine skips an alternative cheaply only when the alternative starts with a
+literal character. A plain `(?P<a>...)|(?P<b>...)|...` of a few hundred named patterns is
+therefore tried branch by branch at every word. Here each pattern is rewritten into
+alternatives that start with a literal, grouped under that first letter:
+`a(?:(?P<x>rest)|...)|b(?:...)`, so at each word only one letter's few branches are tried.
+"""
+
+from __future__ import annotations
+
+import re
+
+WORD_START = r"(?<![a-z0-9])"
+WORD_END = r"(?![a-z0-9])"
+WORD_START_CASED = r"(?<![A-Za-z0-9])"
+WORD_END_CASED = r"(?![A-Za-z0-9])"
+# The same word-start check made just after a word's first letter has been read.
+WORD_START_INSIDE = r"(?<![a-z0-9].)"
+WORD_START_INSIDE_CASED = r"(?<![A-Za-z0-9].)"
+
+_EXPANSION_CAP = 96
+
+
+def top_level_alternatives(body: str) -> list[str]:
+    """Split `a|b(?:c|d)` into `a` and `b(?:c|d)`; respects groups, classes and escapes."""
+    parts: list[str] = []
+    depth = 0
+    in_class = False
+    current: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            current.append(body[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+            i += 1
+            continue
+        current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    return [p for p in parts if p]
+
+
+def _group_end(body: str) -> int:
+    """Index of the ')' closing the group that opens at index 0."""
+    depth = 0
+    in_class = False
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ValueError("unbalanced group")
+
+
+def _class_chars(spec: str) -> list[str] | None:
+    """Characters of a simple class like 'a-c0-9' (None if it has escapes or negation)."""
+    if not spec or spec.startswith("^") or "\\" in spec:
+        return None
+    chars: list[str] = []
+    i = 0
+    while i < len(spec):
+        if i + 2 < len(spec) and spec[i + 1] == "-":
+            chars.extend(chr(c) for c in range(ord(spec[i]), ord(spec[i + 2]) + 1))
+            i += 3
+        else:
+            chars.append(spec[i])
+            i += 1
+    return chars
+
+
+def _optional(quant: str, heads: list[str], rest: str) -> list[str] | None:
+    if quant in ("*", "+", "{"):
+        return None
+    if quant == "?":
+        return [h + rest[1:] for h in heads] + [rest[1:]]
+    return [h + rest for h in heads]
+
+
+def _step(alt: str) -> list[str] | None:
+    """Rewrite `alt` so its first element is nearer to a literal (None when it cannot be)."""
+    if alt.startswith("(?:"):
+        end = _group_end(alt)
+        rest = alt[end + 1 :]
+        return _optional(rest[:1], top_level_alternatives(alt[3:end]), rest)
+    if alt.startswith("["):
+        end = alt.find("]", 1)
+        chars = _class_chars(alt[1:end]) if end > 0 else None
+        return None if chars is None else _optional(alt[end + 1 : end + 2], chars, alt[end + 1 :])
+    if alt.startswith(("\\s*", "\\s+")):
+        # At a word start leading spaces add nothing: match from the word itself.
+        return [alt[3:]]
+    if alt.startswith("\\d"):
+        return _optional(alt[2:3], list("0123456789"), alt[2:])
+    if len(alt) >= 2 and alt[0].isalnum() and alt[1] == "?":
+        return [alt[0] + alt[2:], alt[2:]]
+    return None
+
+
+def _literal_first(alt: str) -> bool:
+    return alt[:1].isalnum() and alt[1:2] not in ("?", "*", "+", "{")
+
+
+def expand(alt: str, at_word_start: bool = True) -> list[str] | None:
+    """Alternatives equivalent to `alt`, each starting with a literal; None if too many."""
+    done: list[str] = []
+    todo = [alt]
+    while todo:
+        a = todo.pop(0)
+        if _literal_first(a):
+            done.append(a)
+            continue
+        if not a or (not at_word_start and a.startswith("\\s")):
+            return None
+        nxt = _step(a)
+        if nxt is None:
+            return None
+        todo[:0] = nxt
+        if len(done) + len(todo) > _EXPANSION_CAP:
+            return None
+    return done
+
+
+def _trie(items: list[tuple[str, str]], end: str, depth: int, first: bool) -> str:
+    """Branches for `items` (name, remaining pattern), dispatched on up to `depth` letters."""
+    if depth == 0 or len(items) <= 2:
+        return "|".join(_leaf(name, alt, end) for name, alt in items)
+    by_first: dict[str, list[tuple[str, str]]] = {}
+    leaves: list[tuple[str, str]] = []
+    for name, alt in items:
+        expanded = expand(alt, at_word_start=first) if alt else None
+        if expanded is None:
+            leaves.append((name, alt))
+            continue
+        for k, a in enumerate(expanded):
+            key = f"{name}_{k}" if len(expanded) > 1 else name
+            by_first.setdefault(a[0], []).append((key, a[1:]))
+    parts = [
+        f"{re.escape(ch)}(?:{_trie(sub, end, depth - 1, first=False)})"
+        for ch, sub in by_first.items()
+    ]
+    parts.extend(_leaf(name, alt, end) for name, alt in leaves)
+    return "|".join(parts)
+
+
+def _leaf(name: str, alt: str, end: str) -> str:
+    """A branch whose empty named group at the end says which pattern matched.
+
+    The name goes last, not around the pattern, so the branch still starts with a literal and
+    the engine can skip it after one comparison (a group at the start defeats that).
+    """
+    return f"(?:{alt})(?P<{name}>){end}" if "|" in alt else f"{alt}(?P<{name}>){end}"
+
+
+def dispatch_alternation(
+    branches: list[tuple[str, str]], start: str, end: str, start_inside: str | None = None
+) -> str:
+    """One regex for named branches, dispatched letter by letter like a trie.
+
+    Group names are the branch name plus `_<n>` suffixes (callers map them back by prefix).
+    Within one letter the given order is kept, so earlier branches win. With `start_inside`
+    (a one-character lookbehind such as `(?<![a-z0-9].)`) the word-start check moves after the
+    first letter, so the whole regex starts with a literal and the engine can skip ahead to the
+    few letters it needs: best when the branches start with few distinct letters.
+    """
+    items = [
+        (f"{name}_{j}", alt)
+        for name, body in branches
+        for j, alt in enumerate(top_level_alternatives(body))
+    ]
+    if start_inside is None:
+        return f"{start}(?:{_trie(items, end, depth=4, first=True)})"
+    by_first: dict[str, list[tuple[str, str]]] = {}
+    other: list[str] = []
+    for name, alt in items:
+        expanded = expand(alt)
+        if expanded is None:
+            other.append(f"{start}{_leaf(name, alt, end)}")
+            continue
+        for k, a in enumerate(expanded):
+            by_first.setdefault(a[0], []).append((f"{name}_{k}", a[1:]))
+    parts = [
+        f"{re.escape(ch)}{start_inside}(?:{_trie(sub, end, depth=3, first=False)})"
+        for ch, sub in by_first.items()
+    ]
+    return "|".join(parts + other)
+
+
+def longest_first(branches: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Split branches into alternatives, longer first (usually the more specific reading)."""
+    split = [
+        (f"{name}x{j}", alt)
+        for name, body in branches
+        for j, alt in enumerate(top_level_alternatives(body))
+    ]
+    return sorted(split, key=lambda na: -len(na[1]))
+
+
+def cue_alternation(bodies: list[tuple[str, str, int]]) -> str:
+    """Cues in priority order, then longest first, so 'no history of' wins over 'no'.
+
+    The engine takes the first branch that matches at a position, so compound cues that start
+    with a shorter cue's words carry a priority to be tried first. Word cues are dispatched on
+    their first letter; punctuation cues (',', '?') are tried after them.
+    """
+    ordered = []
+    for name, body, priority in bodies:
+        for j, alt in enumerate(top_level_alternatives(body)):
+            ordered.append((priority, len(alt), f"{name}x{j}", alt))
+    ordered.sort(key=lambda b: (-b[0], -b[1]))
+    words = [(n, a) for _, _, n, a in ordered if a[:1].isalnum() or a.startswith("(")]
+    punct = [(n, a) for _, _, n, a in ordered if not (a[:1].isalnum() or a.startswith("("))]
+    regex = dispatch_alternation(words, WORD_START, WORD_END)
+    if punct:
+        regex += "|" + "|".join(_leaf(n, a, "") for n, a in punct)
+    return regex

@@ -1,0 +1,92 @@
+"""The context engine's pure functions: sentences, scope, terminators, pseudo-cues, normalising."""
+
+from __future__ import annotations
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from thrive_ml.safety.context import sentence_around, sentence_spans, status_of_span
+from thrive_ml.safety.normalize import fold
+from thrive_ml.taxonomy import ContextStatus, RiskIndicator
+
+
+def _status(text: str, target: str, indicator: RiskIndicator | None = None) -> ContextStatus:
+    start = text.index(target)
+    return status_of_span(text, start, start + len(target), indicator)
+
+
+PIECES = [*"ab .!?;\n", "Dr.", "e.g.", "3.5", "etc."]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pieces=st.lists(st.sampled_from(PIECES), min_size=1, max_size=30), data=st.data())
+def test_sentence_around_agrees_with_splitting_the_whole_text(
+    pieces: list[str], data: st.DataObject
+) -> None:
+    text = "".join(pieces)
+    letters = [i for i, ch in enumerate(text) if ch in "ab"]  # mentions start on letters
+    assume(letters)
+    pos = data.draw(st.sampled_from(letters))
+    whole = next(s for s in sentence_spans(text) if s[0] <= pos < s[1])
+    assert sentence_around(text, pos, pos + 1) == whole
+
+
+def test_negation_reaches_within_its_scope() -> None:
+    assert _status("No thoughts of SELFHARM.", "SELFHARM") is ContextStatus.NEGATED
+
+
+def test_negation_stops_beyond_its_scope() -> None:
+    text = "No problems reported by the family this term with TARGET."
+    assert _status(text, "TARGET") is ContextStatus.AFFIRMED
+
+
+def test_but_terminates_a_negation() -> None:
+    assert _status("Denies low mood but TARGET is clear.", "TARGET") is ContextStatus.AFFIRMED
+
+
+def test_backward_negation_form_answer() -> None:
+    assert _status("Self-harm: no.", "Self-harm") is ContextStatus.NEGATED
+
+
+def test_pseudo_negation_does_not_negate() -> None:
+    assert _status("Not only TARGET but more.", "TARGET") is ContextStatus.AFFIRMED
+
+
+def test_history_cue_makes_it_historical() -> None:
+    assert _status("History of TARGET in year 6.", "TARGET") is ContextStatus.HISTORICAL
+
+
+def test_conditional_makes_it_hypothetical() -> None:
+    assert _status("If she goes back she will TARGET.", "TARGET") is ContextStatus.HYPOTHETICAL
+
+
+def test_a_relative_is_someone_else_for_self_harm() -> None:
+    text = "Her uncle has TARGET."
+    assert _status(text, "TARGET", RiskIndicator.SELF_HARM) is ContextStatus.OTHER_PERSON
+
+
+def test_a_parent_does_not_make_abuse_someone_elses() -> None:
+    text = "Her dad is TARGET."
+    assert _status(text, "TARGET", RiskIndicator.SAFEGUARDING) is ContextStatus.AFFIRMED
+
+
+def test_a_new_subject_ends_the_someone_else_scope() -> None:
+    text = "Her friend said she has TARGET."
+    assert _status(text, "TARGET", RiskIndicator.SELF_HARM) is ContextStatus.AFFIRMED
+
+
+def test_plain_ascii_folds_to_lower_case_with_identical_offsets() -> None:
+    (reading,) = fold("She Is FINE.")
+    assert reading.text == "she is fine."
+    assert reading.span_to_source(4, 6) == (4, 6)
+
+
+def test_obfuscated_text_maps_back_to_the_original_span() -> None:
+    text = "x \u0455\u200be\u200bl\u200bf h4rm y"
+    for reading in fold(text):
+        at = reading.text.find("self harm")
+        if at >= 0:
+            start, end = reading.span_to_source(at, at + len("self harm"))
+            assert text[start:end] == "\u0455\u200be\u200bl\u200bf h4rm"
+            return
+    raise AssertionError("no reading contains the folded phrase")
