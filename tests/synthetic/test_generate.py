@@ -141,7 +141,7 @@ def test_every_voice_can_render_every_kind_of_case(voice: Voice, scenario: Scena
     lo, hi = MODULES[voice].AGES
     rng = np.random.default_rng(abs(hash((voice.value, scenario.value))) % 2**32)
     made = 0
-    for _ in range(400):
+    for _ in range(20000):
         case = sample_case(rng)
         if case.scenario is not scenario or not lo <= case.age <= hi:
             continue

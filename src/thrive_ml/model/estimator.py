@@ -1,9 +1,10 @@
 """The referral model: one text representation, two calibrated heads.
 
-Word and character n-gram TF-IDF features are computed once per text and shared by the THRIVE
-group head (multinomial logistic regression, sigmoid-calibrated by cross-validation) and the
-exclusion-factor head (one calibrated logistic regression per factor, each with its own
-decision threshold). Sharing the features is what keeps full triage within a small factor of a
+Word and character n-gram TF-IDF features, plus one column per risk context the safety rules
+report, are computed once per text and shared by the THRIVE group head (multinomial logistic
+regression, calibrated by a stacked logistic regression fitted on held-out rows) and the
+exclusion-factor heads (one logistic regression per factor, each with its own decision
+threshold chosen on held-out rows). Sharing the features is what keeps full triage within a small factor of a
 bare `predict_proba`. It follows scikit-learn's estimator rules: `__init__` only stores
 parameters, `fit` validates and learns, fitted state ends in `_`.
 """
@@ -20,9 +21,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.frozen import FrozenEstimator
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -30,7 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from thrive_ml.result import RiskFlag
 from thrive_ml.safety import SafetyReport, assess
-from thrive_ml.taxonomy import ExclusionFactor, ThriveGroup
+from thrive_ml.taxonomy import ContextStatus, ExclusionFactor, RiskIndicator, ThriveGroup
 
 GROUPS: tuple[str, ...] = tuple(g.value for g in ThriveGroup)
 FACTORS: tuple[str, ...] = tuple(f.value for f in ExclusionFactor)
@@ -61,9 +60,18 @@ def safety_report(text: str) -> SafetyReport:
     return assess(text)
 
 
+def _token(indicator: RiskIndicator, status: ContextStatus) -> str:
+    return "zz" + indicator.value.replace("_", "") + status.value.replace("_", "")
+
+
+RISK_CONTEXT_TOKENS: tuple[str, ...] = tuple(
+    _token(i, s) for i in RiskIndicator for s in ContextStatus
+)
+
+
 def risk_context_token(flag: RiskFlag) -> str:
     """The single word a risk mention becomes for the model, e.g. 'zzselfharmnegated'."""
-    return "zz" + flag.indicator.value.replace("_", "") + flag.status.value.replace("_", "")
+    return _token(flag.indicator, flag.status)
 
 
 def mark_risk_context(text: str) -> str:
@@ -140,10 +148,19 @@ def build_features(
         max_features=max_char_features,
         dtype=np.float32,
     )
+    # One binary column per (indicator, context) the safety rules can report: a plan that is
+    # affirmed must weigh as much as a whole block of words, not as one n-gram among thousands.
+    risk = CountVectorizer(
+        lowercase=False,
+        vocabulary=RISK_CONTEXT_TOKENS,
+        token_pattern=r"\bzz[a-z]+\b",  # noqa: S106 - a regex, not a password
+        binary=True,
+        dtype=np.float32,
+    )
     return Pipeline(
         [
             ("mark", RiskContextMarker()),
-            ("tfidf", FeatureUnion([("words", words), ("chars", chars)])),
+            ("tfidf", FeatureUnion([("words", words), ("chars", chars), ("risk", risk)])),
         ]
     )
 
@@ -162,7 +179,8 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
     `fit(texts, groups, factors=..., non_referrals=...)`: `groups` are THRIVE group strings;
     `factors` a sequence of label lists (or an (n, 5) 0/1 array in FACTORS order). A stratified
     `validation_fraction` of the rows is held out inside `fit`: the group head is calibrated on
-    it (sigmoid, one fitted model, so training stays fast) and each factor's decision threshold
+    it (a stacked logistic regression over the text model's scores and the risk-context
+    columns, one fitted model, so training stays fast) and each factor's decision threshold
     is the one that maximises that factor's F1 on it. The team's hand-written sets are never
     seen here.
     """
@@ -175,7 +193,7 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
         max_char_features: int = 40000,
         group_c: float = 4.0,
         factor_c: float = 2.0,
-        calibration: str = "sigmoid",
+        stack_c: float = 1.0,
         validation_fraction: float = 0.15,
         random_state: int = 0,
         n_jobs: int | None = None,
@@ -186,7 +204,7 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
         self.max_char_features = max_char_features
         self.group_c = group_c
         self.factor_c = factor_c
-        self.calibration = calibration
+        self.stack_c = stack_c
         self.validation_fraction = validation_fraction
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -232,8 +250,13 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
         base = LogisticRegression(C=self.group_c, max_iter=3000, random_state=self.random_state)
         base.fit(Z, y[tr])
         self.group_base_ = base
-        self.group_head_ = CalibratedClassifierCV(FrozenEstimator(base), method=self.calibration)
-        self.group_head_.fit(Zv, y[va])
+        # Stacked calibration: a small multinomial logistic regression, fitted on rows the text
+        # model never saw, maps its scores plus the safety rules' risk-context columns to
+        # probabilities. It calibrates (log-loss on held-out rows) and lets an affirmed plan or
+        # attempt count fully even where the words around it are unlike our training text.
+        self.group_head_ = LogisticRegression(
+            C=self.stack_c, max_iter=3000, random_state=self.random_state
+        ).fit(self._stack_inputs(Zv), y[va])
         self.classes_ = np.asarray(GROUPS, dtype=object)
 
         self.factor_heads_ = Parallel(n_jobs=self.n_jobs)(
@@ -275,8 +298,12 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X: Sequence[str]) -> np.ndarray:
         return np.asarray(GROUPS, dtype=object)[self.predict_proba(X).argmax(axis=1)]
 
+    def _stack_inputs(self, Z: sparse.csr_matrix) -> np.ndarray:
+        risk = Z[:, -len(RISK_CONTEXT_TOKENS) :].toarray()
+        return np.hstack([self.group_base_.decision_function(Z), risk])
+
     def group_proba_from_features(self, Z: sparse.csr_matrix) -> np.ndarray:
-        proba = self.group_head_.predict_proba(Z)
+        proba = self.group_head_.predict_proba(self._stack_inputs(Z))
         order = [list(self.group_head_.classes_).index(g) for g in GROUPS]
         return proba[:, order]
 
