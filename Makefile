@@ -52,7 +52,8 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/generate.py
-	@if [ -f bench/safety.py ]; then $(BIN)/python bench/safety.py; fi
+	$(BIN)/python bench/safety.py
+	@$(BIN)/thrive-ml models champion >/dev/null 2>&1 && $(BIN)/python bench/triage.py || echo "bench/triage.py needs a champion: run make model"
 
 clean:
 	rm -rf $(VENV) data/generated .pytest_cache .ruff_cache

@@ -73,8 +73,13 @@ def test_model_risk_support_suggestion_routes_with_its_own_reason(triager):
 def test_text_that_is_not_a_referral_says_so(triager, text):
     result = triager.triage(text)
     assert "not_a_referral" in result.review_reasons
-    assert result.needs_human_review
     assert result.exclusion_factors == []
+
+
+def test_a_risk_sentence_too_short_to_be_a_referral_still_routes(triager):
+    result = triager.triage("wants to die")
+    assert result.needs_human_review
+    assert "risk:suicidal_ideation" in result.review_reasons
 
 
 def test_low_confidence_is_advisory_and_does_not_route_alone(small_model):

@@ -3,11 +3,12 @@
 Routing is decided only here, so the CLI, the API and the MLflow model cannot disagree.
 
 - `needs_human_review` is true when the safety rules route (any affirmed, historical or
-  hypothetical risk mention: copied first, never removed), when the model itself suggests
-  Getting Risk Support, or when the text is not a referral at all.
-- `low_confidence` is advisory: it is listed in `review_reasons` so staff know not to lean on
-  the suggested group, but on its own it does not put the referral in the review queue (every
-  referral is read by triage staff anyway; the queue is for risk and for what cannot be read).
+  hypothetical risk mention: copied first, never removed) or when the model itself suggests
+  Getting Risk Support. The review queue is for risk.
+- `low_confidence` and `not_a_referral` are advisory: listed in `review_reasons` so staff
+  know not to lean on the suggested group (or that there is nothing to triage), but on their
+  own they do not put the text in the risk review queue; every referral is read by triage
+  staff anyway.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from thrive_ml.result import Explanation, TriageResult
 from thrive_ml.taxonomy import ExclusionFactor, ReviewReason, ThriveGroup
 
 MODEL_RISK_REASON = f"model:{ThriveGroup.GETTING_RISK_SUPPORT.value}"
-ROUTING_REASONS = frozenset({MODEL_RISK_REASON, ReviewReason.NOT_A_REFERRAL.value})
+ROUTING_REASONS = frozenset({MODEL_RISK_REASON})
 
 
 @dataclass(frozen=True)
