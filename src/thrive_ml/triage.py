@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -118,13 +119,13 @@ class Triager:
                 review_reasons=reasons,
                 model_version=self.model_version,
                 rules_version=report.rules_version,
-                explanations=self._explain(text, int(order[0])) if self.explain else [],
+                explanations=self._explain(text, int(order[0]), Z[i]) if self.explain else [],
             )
             out.append(result)
         return out
 
-    def _explain(self, text: str, group_index: int) -> list[Explanation]:
-        contributions = self.model.word_contributions(text, group_index, top=8)
+    def _explain(self, text: str, group_index: int, features: Any) -> list[Explanation]:
+        contributions = self.model.word_contributions(text, group_index, top=8, features=features)
         # Risk mentions reach the model as context tokens ("zzselfharmaffirmed"); point those
         # back at the flagged words themselves.
         flag_spans = {risk_context_token(f): f for f in safety_report(text).flags}

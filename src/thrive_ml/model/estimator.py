@@ -97,15 +97,21 @@ def mark_risk_context(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _name_pattern() -> re.Pattern[str]:
+def _first_names() -> frozenset[str]:
     raw = resources.files(__package__).joinpath("first_names.txt").read_text(encoding="utf-8")
-    names = {w for line in raw.splitlines() if not line.startswith("#") for w in line.split()}
-    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b", re.IGNORECASE)
+    return frozenset(
+        w.lower() for line in raw.splitlines() if not line.startswith("#") for w in line.split()
+    )
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z]+\b")
 
 
 def mask_names(text: str) -> str:
-    """Known first names become 'xxname': a name must never move a suggestion."""
-    return _name_pattern().sub("xxname", text)
+    """Known first names become 'xxname': a name must never move a suggestion. Only
+    capitalised words are looked up (names are written that way; a set lookup is fast)."""
+    names = _first_names()
+    return _CAPITALISED.sub(lambda m: "xxname" if m.group(0).lower() in names else m.group(0), text)
 
 
 def preprocess(text: str) -> str:
@@ -337,10 +343,19 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
         self.word_weights_ = coefs[[classes.index(g) for g in GROUPS]].astype(np.float32)
         self.word_names_ = words.get_feature_names_out()
 
-    def word_contributions(self, text: str, group_index: int, top: int = 5) -> list[Contribution]:
-        """Word n-grams in this text that most raised the score of one group against the rest."""
+    def word_contributions(
+        self, text: str, group_index: int, top: int = 5, features: sparse.csr_matrix | None = None
+    ) -> list[Contribution]:
+        """Word n-grams in this text that most raised the score of one group against the rest.
+
+        `features`: the text's row from `transform_text`, when the caller already has it (the
+        word block comes first), so explaining costs no second pass over the text."""
         check_is_fitted(self, "word_weights_")
-        x = self._words().transform([preprocess(text)])
+        n_words = self.word_weights_.shape[1]
+        if features is not None:
+            x = sparse.csr_matrix(features)[:, :n_words]
+        else:
+            x = self._words().transform([preprocess(text)])
         idx, vals = x.indices, x.data
         if idx.size == 0:
             return []
