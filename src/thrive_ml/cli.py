@@ -23,6 +23,18 @@ def _fail(exc: ThriveError) -> None:
     raise typer.Exit(code=2)
 
 
+def _progress_bar(show: bool) -> Progress:
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not show,
+        transient=True,
+    )
+
+
 @app.callback()
 def main() -> None:
     """thrive-ml: suggestions for triage staff, never decisions."""
@@ -44,15 +56,7 @@ def generate(
     try:
         check_args(n, seed)
         show = n >= 1000 and sys.stderr.isatty()
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=not show,
-            transient=True,
-        ) as progress:
+        with _progress_bar(show) as progress:
             task = progress.add_task("generating referrals", total=n)
             count = write_csv(out_path, n, seed, on_row=lambda _: progress.advance(task))
     except ThriveError as exc:
@@ -78,18 +82,6 @@ def audit_data(
     except ThriveError as exc:
         _fail(exc)
     out.print(render_report(report), highlight=False)
-
-
-def _progress_bar(show: bool) -> Progress:
-    return Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not show,
-        transient=True,
-    )
 
 
 @app.command()

@@ -23,7 +23,14 @@ _BOUNDARY_CHARS = ".!?;\n\u2022"
 _ABBREVIATIONS = ("dr", "mr", "mrs", "ms", "st", "e.g", "i.e", "vs", "etc", "approx")
 _WORDS = re.compile(r"[a-z0-9']+")
 # Someone else hurting "her"/"him" is about the child as a victim, not about someone else.
-_VICTIM = re.compile(r"(?<![a-z])(?:her|him|me)(?![a-z])(?!\s*sel)")
+# "her" before a person ("hits her sister") is a possessive: the victim is that person.
+_VICTIM = re.compile(
+    r"(?<![a-z])(?:her|him|me)(?![a-z])(?!\s*sel)"
+    r"(?!\s+(?:(?:little|younger|older|big|baby|twin|step|half|best)\s*)?(?:sister|brother|sibling|"
+    r"mum|mom|mother|dad|father|nan|gran|granny|grandma|grandad|aunt|auntie|uncle|cousin|son|"
+    r"daughter|baby|friend|friends|mate|boyfriend|girlfriend|partner|classmate|child|children)"
+    r"(?:s|'s)?(?![a-z]))"
+)
 _VICTIM_WINDOW = 24
 # Abuse, violence and means at home concern the child, so household cues do not apply.
 _HOUSEHOLD_EXEMPT = frozenset(

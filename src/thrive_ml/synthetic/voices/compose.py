@@ -114,6 +114,17 @@ def say_all(
     return [realiser.say(f, register_for(f)) for f in facts]
 
 
+def mixed_sentences(
+    realiser: Realiser, facts: Sequence[Fact], rng: np.random.Generator, p_shorthand: float
+) -> list[str]:
+    """Professional sentences with some clinical fragments mixed in, each ending as a sentence."""
+    said = [
+        realiser.say(f, Register.SHORTHAND if rng.random() < p_shorthand else Register.PROFESSIONAL)
+        for f in facts
+    ]
+    return [s if s.rstrip().endswith((".", "!", "?")) else s.rstrip() + "." for s in said]
+
+
 def paragraphs(sentences: Sequence[str], rng: np.random.Generator, max_per_para: int = 5) -> str:
     """Group sentences into paragraphs of varying length."""
     out: list[str] = []

@@ -7,7 +7,13 @@ import numpy as np
 from thrive_ml.synthetic.banks import Register
 from thrive_ml.synthetic.cases import Case, Sex
 from thrive_ml.synthetic.render import Fact, Realiser, Section, choose
-from thrive_ml.synthetic.voices.compose import join_fragments, ordered, paragraphs, pick_facts
+from thrive_ml.synthetic.voices.compose import (
+    join_fragments,
+    mixed_sentences,
+    ordered,
+    paragraphs,
+    pick_facts,
+)
 
 AGES = (2, 25)
 ORDER = (
@@ -101,11 +107,7 @@ def render(case: Case, facts: list[Fact], rng: np.random.Generator) -> str:
         return "\n".join(lines)
     chosen = ordered(pick_facts(facts, rng, 0.5), rng, ORDER, 0.25)
     p_short = float(rng.uniform(0.0, 0.4))
-    said = [
-        realiser.say(f, Register.SHORTHAND if rng.random() < p_short else Register.PROFESSIONAL)
-        for f in chosen
-    ]
-    said = [s if s.rstrip().endswith((".", "!", "?")) else s.rstrip() + "." for s in said]
+    said = mixed_sentences(realiser, chosen, rng, p_short)
     opener = choose(
         rng,
         (

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from thrive_ml.synthetic.banks import Register
 from thrive_ml.synthetic.cases import Case
 from thrive_ml.synthetic.render import Fact, Realiser, Section, choose
-from thrive_ml.synthetic.voices.compose import ordered, paragraphs, pick_facts
+from thrive_ml.synthetic.voices.compose import mixed_sentences, ordered, paragraphs, pick_facts
 
 AGES = (0, 5)
 ORDER = (
@@ -26,11 +25,7 @@ ORDER = (
 def render(case: Case, facts: list[Fact], rng: np.random.Generator) -> str:
     realiser = Realiser(case, rng, choose(rng, ("mum", "Mum", "dad")))
     chosen = ordered(pick_facts(facts, rng, 0.55), rng, ORDER, 0.3)
-    said = [
-        realiser.say(f, Register.SHORTHAND if rng.random() < 0.15 else Register.PROFESSIONAL)
-        for f in chosen
-    ]
-    said = [s if s.rstrip().endswith((".", "!", "?")) else s.rstrip() + "." for s in said]
+    said = mixed_sentences(realiser, chosen, rng, 0.15)
     opener = choose(
         rng,
         (

@@ -7,7 +7,13 @@ import numpy as np
 from thrive_ml.synthetic.banks import Register
 from thrive_ml.synthetic.cases import Case, Sex
 from thrive_ml.synthetic.render import Fact, Realiser, Section, choose, school_stage
-from thrive_ml.synthetic.voices.compose import join_fragments, ordered, paragraphs, pick_facts
+from thrive_ml.synthetic.voices.compose import (
+    join_fragments,
+    mixed_sentences,
+    ordered,
+    paragraphs,
+    pick_facts,
+)
 
 AGES = (5, 18)
 ORDER = (
@@ -41,9 +47,5 @@ def render(case: Case, facts: list[Fact], rng: np.random.Generator) -> str:
     if rng.random() < 0.4:
         said = [realiser.say(f, Register.SHORTHAND) for f in chosen]
         return f"{opener}\n{join_fragments(said, rng)}"
-    said = [
-        realiser.say(f, Register.SHORTHAND if rng.random() < 0.3 else Register.PROFESSIONAL)
-        for f in chosen
-    ]
-    said = [s if s.rstrip().endswith((".", "!", "?")) else s.rstrip() + "." for s in said]
+    said = mixed_sentences(realiser, chosen, rng, 0.3)
     return paragraphs([opener, *said], rng, max_per_para=6)
