@@ -443,17 +443,13 @@ def train_and_register(
         promoted = True
     except PromotionRefusedError as exc:
         messages, promoted = [str(exc)], False
+    headline_keys = (".macro_f1", ".exclusion_micro_f1", ".review_recall", ".false_review_rate")
     headline = {
         k: v
         for k, v in metrics.items()
-        if k.startswith(
-            (
-                "dev.",
-                "safety_dev.",
-                "lovo.macro_f1.mean",
-                "synthetic_test.macro_f1",
-                "train.seconds",
-            )
+        if (k.startswith(("dev.", "validation_")) and k.endswith(headline_keys))
+        or k.startswith(
+            ("safety_dev.", "lovo.macro_f1.mean", "synthetic_test.macro_f1", "train.seconds")
         )
     }
     return RegisterOutcome(version, run_id, promoted, messages, headline)
