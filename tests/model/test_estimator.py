@@ -71,3 +71,15 @@ def test_word_contributions_point_at_words_in_the_text(small_model):
     contributions = small_model.word_contributions(text, GROUPS.index("getting_risk_support"))
     assert contributions
     assert all(c.weight > 0 for c in contributions)
+
+
+def test_word_only_model_fits_and_explains(small_data):
+    from thrive_ml.datasets import load_generated
+
+    df = load_generated(small_data).head(600)
+    model = ReferralClassifier(char_ngrams=None, max_word_features=3000, n_jobs=1).fit(
+        df["text"].tolist(), df["thrive_group"].tolist(), factors=df["exclusion_factors"].tolist()
+    )
+    P = model.predict_proba(TEXTS)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0, atol=1e-6)
+    assert model.word_contributions(TEXTS[1], GROUPS.index("getting_risk_support")) is not None

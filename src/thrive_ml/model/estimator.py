@@ -1,7 +1,7 @@
 """The referral model: one text representation, two calibrated heads.
 
-Word and character n-gram TF-IDF features, plus one column per risk context the safety rules
-report, are computed once per text and shared by the THRIVE group head (multinomial logistic
+Word and character n-gram TF-IDF features (characters can be switched off: see TrainParams),
+plus one column per risk context the safety rules report, are computed once per text and shared by the THRIVE group head (multinomial logistic
 regression, calibrated by a stacked logistic regression fitted on held-out rows) and the
 exclusion-factor heads (one logistic regression per factor, each with its own decision
 threshold chosen on held-out rows). Sharing the features is what keeps full triage within a small factor of a
@@ -130,7 +130,7 @@ class RiskContextMarker(TransformerMixin, BaseEstimator):
 
 def build_features(
     word_ngrams: tuple[int, int] = (1, 2),
-    char_ngrams: tuple[int, int] = (3, 5),
+    char_ngrams: tuple[int, int] | None = (3, 5),
     max_word_features: int = 40000,
     max_char_features: int = 40000,
 ) -> Pipeline:
@@ -148,7 +148,7 @@ def build_features(
     chars = TfidfVectorizer(
         lowercase=False,
         analyzer="char_wb",
-        ngram_range=char_ngrams,
+        ngram_range=char_ngrams or (3, 5),
         min_df=3,
         sublinear_tf=True,
         max_features=max_char_features,
@@ -166,7 +166,12 @@ def build_features(
     return Pipeline(
         [
             ("mark", RiskContextMarker()),
-            ("tfidf", FeatureUnion([("words", words), ("chars", chars), ("risk", risk)])),
+            (
+                "tfidf",
+                FeatureUnion(
+                    [("words", words), ("chars", chars if char_ngrams else "drop"), ("risk", risk)]
+                ),
+            ),
         ]
     )
 
@@ -194,7 +199,7 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         word_ngrams: tuple[int, int] = (1, 2),
-        char_ngrams: tuple[int, int] = (3, 5),
+        char_ngrams: tuple[int, int] | None = (3, 5),
         max_word_features: int = 40000,
         max_char_features: int = 40000,
         group_c: float = 4.0,
