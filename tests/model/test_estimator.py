@@ -82,4 +82,9 @@ def test_word_only_model_fits_and_explains(small_data):
     )
     P = model.predict_proba(TEXTS)
     np.testing.assert_allclose(P.sum(axis=1), 1.0, atol=1e-6)
-    assert model.word_contributions(TEXTS[1], GROUPS.index("getting_risk_support")) is not None
+    assert "chars" not in dict(model.features_.named_steps["tfidf"].transformer_list) or (
+        dict(model.features_.named_steps["tfidf"].transformer_list)["chars"] == "drop"
+    )
+    vocab = set(model.word_names_)
+    contributions = model.word_contributions(TEXTS[0], int(P[0].argmax()))
+    assert all(c.feature in vocab and c.weight > 0 for c in contributions)
