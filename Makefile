@@ -36,7 +36,11 @@ model: data
 # The HTTP service and page arrive with the service issue; until then `run` builds the model
 # and triages the team's dev set as a demonstration.
 run: model
-	$(BIN)/thrive-ml predict --input ../shared/eval/dev.jsonl --output reports/dev_predictions.jsonl
+	@if [ -f ../shared/eval/dev.jsonl ]; then \
+		$(BIN)/thrive-ml predict --input ../shared/eval/dev.jsonl --output reports/dev_predictions.jsonl; \
+	else \
+		echo "model ready; try: $(BIN)/thrive-ml predict --input FILE.jsonl --output results.jsonl"; \
+	fi
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
