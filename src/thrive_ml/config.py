@@ -17,7 +17,6 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
     mlflow_tracking_uri: str = Field(default="sqlite:///mlflow.db", alias="MLFLOW_TRACKING_URI")
-    database_url: str = Field(default="sqlite:///thrive_audit.db", alias="THRIVE_DATABASE_URL")
     shared_dir: Path = Field(default=Path("../shared"), alias="THRIVE_SHARED_DIR")
     model_cache_dir: Path = Field(default=Path("models"), alias="THRIVE_MODEL_DIR")
     data_path: Path = Field(default=Path("data/generated/referrals.csv"), alias="THRIVE_DATA")

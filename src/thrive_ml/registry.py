@@ -597,8 +597,3 @@ def load_version_triager(version: str, explain: bool = True) -> Triager:
             f"records {str(expected)[:12]}...; delete {cache} and retry, or re-register"
         )
     return Triager(joblib.load(model_path), version, explain=explain)
-
-
-def environment_summary() -> dict[str, str]:
-    """For `thrive-ml models list`: where the registry is."""
-    return {"tracking_uri": get_settings().mlflow_tracking_uri, "cwd": str(Path.cwd())}

@@ -31,7 +31,6 @@ from thrive_ml.result import Explanation, TriageResult
 from thrive_ml.taxonomy import ExclusionFactor, ReviewReason, ThriveGroup
 
 MODEL_RISK_REASON = f"model:{ThriveGroup.GETTING_RISK_SUPPORT.value}"
-ROUTING_REASONS = frozenset({MODEL_RISK_REASON})
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ class Triager:
                 },
                 risk_flags=list(report.flags),
                 needs_human_review=report.routes_to_review
-                or any(r in ROUTING_REASONS for r in reasons),
+                or group is ThriveGroup.GETTING_RISK_SUPPORT,
                 review_reasons=reasons,
                 model_version=self.model_version,
                 rules_version=report.rules_version,

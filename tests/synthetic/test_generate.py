@@ -147,7 +147,7 @@ def test_every_voice_can_render_every_kind_of_case(voice: Voice, scenario: Scena
             continue
         text = render(voice, case, case_facts(case, rng), rng)
         assert len(text) > 20
-        assert case.name.lower() in text.lower() or voice is Voice.YOUNG_PERSON or case.age > 0
+        assert not re.search(r"\{[a-zA-Z]+\}", text), "every placeholder is filled"
         made += 1
         if made == 3:
             break

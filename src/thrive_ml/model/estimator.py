@@ -145,15 +145,17 @@ def build_features(
         token_pattern=r"(?u)\b\w[\w']*\b",  # noqa: S106 - a regex, not a password
         dtype=np.float32,
     )
-    chars = TfidfVectorizer(
-        lowercase=False,
-        analyzer="char_wb",
-        ngram_range=char_ngrams or (3, 5),
-        min_df=3,
-        sublinear_tf=True,
-        max_features=max_char_features,
-        dtype=np.float32,
-    )
+    chars: TfidfVectorizer | str = "drop"  # FeatureUnion's word for a switched-off part
+    if char_ngrams is not None:
+        chars = TfidfVectorizer(
+            lowercase=False,
+            analyzer="char_wb",
+            ngram_range=char_ngrams,
+            min_df=3,
+            sublinear_tf=True,
+            max_features=max_char_features,
+            dtype=np.float32,
+        )
     # One binary column per (indicator, context) the safety rules can report: a plan that is
     # affirmed must weigh as much as a whole block of words, not as one n-gram among thousands.
     risk = CountVectorizer(
@@ -168,9 +170,7 @@ def build_features(
             ("mark", RiskContextMarker()),
             (
                 "tfidf",
-                FeatureUnion(
-                    [("words", words), ("chars", chars if char_ngrams else "drop"), ("risk", risk)]
-                ),
+                FeatureUnion([("words", words), ("chars", chars), ("risk", risk)]),
             ),
         ]
     )
@@ -287,14 +287,6 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
                 C=1.0, max_iter=2000, class_weight="balanced", random_state=self.random_state
             ).fit(sparse.vstack([Z, Zn]), np.r_[np.ones(Z.shape[0]), np.zeros(Zn.shape[0])])
         self._cache_word_weights()
-        return self
-
-    def set_factor_thresholds(self, thresholds: Sequence[float]) -> ReferralClassifier:
-        check_is_fitted(self, "factor_heads_")
-        t = np.asarray(thresholds, dtype=float)
-        if t.shape != (len(FACTORS),) or np.any((t <= 0) | (t >= 1)):
-            raise ValueError(f"need {len(FACTORS)} thresholds strictly between 0 and 1, got {t}")
-        self.factor_thresholds_ = t
         return self
 
     # ------------------------------------------------------------------ prediction

@@ -10,6 +10,7 @@ alternatives that start with a literal, grouped under that first letter:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 WORD_START = r"(?<![a-z0-9])"
 WORD_END = r"(?![a-z0-9])"
@@ -22,19 +23,19 @@ WORD_START_INSIDE_CASED = r"(?<![A-Za-z0-9].)"
 _EXPANSION_CAP = 96
 
 
-def top_level_alternatives(body: str) -> list[str]:
-    """Split `a|b(?:c|d)` into `a` and `b(?:c|d)`; respects groups, classes and escapes."""
-    parts: list[str] = []
+def _scan(body: str) -> Iterator[tuple[int, str, int, bool]]:
+    """Walk a regex body once: escapes come as one two-character token; `structural` is false
+    inside a character class; `depth` is the group depth after the token."""
     depth = 0
     in_class = False
-    current: list[str] = []
     i = 0
     while i < len(body):
         ch = body[i]
         if ch == "\\":
-            current.append(body[i : i + 2])
+            yield i, body[i : i + 2], depth, False
             i += 2
             continue
+        structural = not in_class
         if in_class:
             in_class = ch != "]"
         elif ch == "[":
@@ -43,38 +44,29 @@ def top_level_alternatives(body: str) -> list[str]:
             depth += 1
         elif ch == ")":
             depth -= 1
-        elif ch == "|" and depth == 0:
+        yield i, ch, depth, structural
+        i += 1
+
+
+def top_level_alternatives(body: str) -> list[str]:
+    """Split `a|b(?:c|d)` into `a` and `b(?:c|d)`; respects groups, classes and escapes."""
+    parts: list[str] = []
+    current: list[str] = []
+    for _, piece, depth, structural in _scan(body):
+        if piece == "|" and structural and depth == 0:
             parts.append("".join(current))
             current = []
-            i += 1
-            continue
-        current.append(ch)
-        i += 1
+        else:
+            current.append(piece)
     parts.append("".join(current))
     return [p for p in parts if p]
 
 
 def _group_end(body: str) -> int:
     """Index of the ')' closing the group that opens at index 0."""
-    depth = 0
-    in_class = False
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
+    for i, piece, depth, structural in _scan(body):
+        if piece == ")" and structural and depth == 0:
+            return i
     raise ValueError("unbalanced group")
 
 

@@ -441,7 +441,8 @@ def _request(rng: np.random.Generator, scenario: Scenario) -> Request:
     return list(mix)[int(rng.choice(len(mix), p=np.array(list(mix.values())) / sum(mix.values())))]
 
 
-def _choice(rng: np.random.Generator, items: tuple | list) -> Any:
+def choose(rng: np.random.Generator, items: tuple | list) -> Any:
+    """One item, uniformly, from the caller's generator (the one place this is written)."""
     return items[int(rng.integers(len(items)))]
 
 
@@ -496,7 +497,7 @@ def sample_case(rng: np.random.Generator) -> Case:
     scenario = scenarios[int(rng.choice(len(scenarios), p=list(SCENARIO_WEIGHTS.values())))]
     age = _sample_age(rng)
     sex = Sex.FEMALE if rng.random() < 0.5 else Sex.MALE
-    name = _choice(rng, FEMALE_NAMES if sex is Sex.FEMALE else MALE_NAMES)
+    name = choose(rng, FEMALE_NAMES if sex is Sex.FEMALE else MALE_NAMES)
     builder = _SCENARIO_BUILDERS[scenario]
     facts = builder(rng, age)
     facts["request"] = _request(rng, scenario)
@@ -525,7 +526,7 @@ def _build_well(rng: np.random.Generator, age: int) -> dict[str, Any]:
 
 
 def _build_non_clinical(rng: np.random.Generator, age: int) -> dict[str, Any]:
-    concern = _choice(
+    concern = choose(
         rng,
         list(Concern)
         if age <= 16
@@ -533,10 +534,10 @@ def _build_non_clinical(rng: np.random.Generator, age: int) -> dict[str, Any]:
     )
     family: tuple[FamilyContext, ...] = ()
     if concern is Concern.SOCIAL_STRESS:
-        family = (_choice(rng, (FamilyContext.HOUSING, FamilyContext.MONEY)),)
+        family = (choose(rng, (FamilyContext.HOUSING, FamilyContext.MONEY)),)
     co: tuple[CoOccurring, ...] = ()
     if concern is Concern.NEURODIVERGENT_TRAITS:
-        co = (_choice(rng, (CoOccurring.AUTISM, CoOccurring.ADHD)),)
+        co = (choose(rng, (CoOccurring.AUTISM, CoOccurring.ADHD)),)
     return {
         "concerns": (concern,),
         "family": family,
@@ -593,7 +594,7 @@ def _build_complex(rng: np.random.Generator, age: int) -> dict[str, Any]:
     co: list[CoOccurring] = []
     if rng.random() < 0.55:
         co.append(
-            _choice(
+            choose(
                 rng,
                 (
                     CoOccurring.AUTISM,
@@ -687,11 +688,11 @@ def _build_acute(rng: np.random.Generator, age: int) -> dict[str, Any]:
     services: list[Service] = []
     if main is RiskIndicator.SAFEGUARDING:
         services.append(
-            _choice(rng, (Service.CHILD_PROTECTION, Service.SOCIAL_CARE_CIN, Service.POLICE))
+            choose(rng, (Service.CHILD_PROTECTION, Service.SOCIAL_CARE_CIN, Service.POLICE))
         )
     elif rng.random() < 0.35:
         services.append(
-            _choice(rng, (Service.CAMHS_CURRENT, Service.CAMHS_WAITLIST, Service.POLICE))
+            choose(rng, (Service.CAMHS_CURRENT, Service.CAMHS_WAITLIST, Service.POLICE))
         )
     return {
         "difficulties": diffs,
@@ -736,11 +737,11 @@ def _add_noise(
     risks = list(facts.get("risks", ()))
     have = {r.indicator for r in risks}
     if rng.random() < 0.35:
-        ind = _choice(rng, [i for i in NEGATABLE if i not in have])
+        ind = choose(rng, [i for i in NEGATABLE if i not in have])
         risks.append(RiskFact(ind, ContextStatus.NEGATED))
         have.add(ind)
     if rng.random() < 0.12:
-        ind = _choice(rng, [i for i in OTHER_PERSON if i not in have])
+        ind = choose(rng, [i for i in OTHER_PERSON if i not in have])
         risks.append(RiskFact(ind, ContextStatus.OTHER_PERSON))
         have.add(ind)
     has_difficulty = bool(facts.get("difficulties"))
@@ -748,7 +749,7 @@ def _add_noise(
     # but do not make the group); so do limited current risk (one passing thought, a one-off
     # scratch, threats in temper, a low-level concern) in children who need support.
     if age >= 10 and rng.random() < (0.16 if scenario is Scenario.COMPLEX else 0.10):
-        ind = _choice(
+        ind = choose(
             rng,
             (
                 RiskIndicator.SELF_HARM,
@@ -761,7 +762,7 @@ def _add_noise(
             risks.append(RiskFact(ind, ContextStatus.HISTORICAL))
             have.add(ind)
     if has_difficulty and age >= 6 and rng.random() < 0.08:
-        ind = _choice(
+        ind = choose(
             rng,
             (
                 RiskIndicator.SELF_HARM,
@@ -777,7 +778,7 @@ def _add_noise(
         and age >= 8
         and rng.random() < 0.22
     ):
-        ind = _choice(
+        ind = choose(
             rng,
             (
                 RiskIndicator.SUICIDAL_IDEATION,
@@ -816,7 +817,7 @@ def _add_noise(
 
     co = list(facts.get("co_occurring", ()))
     if rng.random() < 0.10:
-        extra = _choice(
+        extra = choose(
             rng,
             (
                 CoOccurring.ADHD,
@@ -833,7 +834,7 @@ def _add_noise(
     engagement = Engagement.READY
     timing_p = 0.13 if scenario is not Scenario.COMPLEX else 0.22
     if rng.random() < timing_p:
-        engagement = _choice(
+        engagement = choose(
             rng,
             (
                 Engagement.MOVING_AWAY,

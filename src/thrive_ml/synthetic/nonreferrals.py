@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from thrive_ml.synthetic.render import choose
+from thrive_ml.synthetic.cases import choose
 
 GREETINGS = (
     "hi",

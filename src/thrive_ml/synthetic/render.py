@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
 
 import numpy as np
 import yaml
@@ -22,8 +21,12 @@ from thrive_ml.synthetic.cases import (
     Case,
     Engagement,
     ImpactLevel,
+    RiskFact,
+    RiskLevel,
     Sex,
 )
+from thrive_ml.synthetic.labelling import ALWAYS_SERIOUS
+from thrive_ml.taxonomy import ContextStatus
 
 
 class Section:
@@ -105,17 +108,11 @@ def case_facts(case: Case, rng: np.random.Generator) -> list[Fact]:
     return facts
 
 
-def _risk_status_key(r: Any) -> str:
-    from thrive_ml.synthetic.cases import RiskLevel
-    from thrive_ml.taxonomy import ContextStatus, RiskIndicator
-
+def _risk_status_key(r: RiskFact) -> str:
+    """Bank key suffix: plan, attempt and means are always serious, so they have one level."""
     if r.status is not ContextStatus.AFFIRMED:
         return r.status.value
-    if r.indicator in (
-        RiskIndicator.SUICIDE_PLAN_OR_INTENT,
-        RiskIndicator.PREVIOUS_SUICIDE_ATTEMPT,
-        RiskIndicator.ACCESS_TO_MEANS,
-    ):
+    if r.indicator in ALWAYS_SERIOUS:
         return "affirmed"
     return "affirmed_high" if r.level is RiskLevel.HIGH else "affirmed_low"
 
@@ -440,7 +437,3 @@ def casual(text: str, rng: np.random.Generator, lowercase: bool, drop_punct: flo
             continue
         out.append(ch)
     return "".join(out)
-
-
-def choose(rng: np.random.Generator, options: list[Any] | tuple[Any, ...]) -> Any:
-    return options[int(rng.integers(len(options)))]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from thrive_ml.synthetic.cases import Case, FamilyContext, Service
-from thrive_ml.synthetic.render import Fact, choose
+from thrive_ml.synthetic.cases import Case, FamilyContext, Service, choose
+from thrive_ml.synthetic.render import Fact
 from thrive_ml.synthetic.voices.parent import write_as_lay_adult
 
 AGES = (2, 17)

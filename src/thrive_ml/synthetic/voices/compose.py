@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from thrive_ml.synthetic.banks import Register
-from thrive_ml.synthetic.render import Fact, Realiser, Section, choose
+from thrive_ml.synthetic.cases import choose
+from thrive_ml.synthetic.render import Fact, Realiser, Section
 
 HEADINGS: dict[str, tuple[str, ...]] = {
     Section.PRESENTING: (

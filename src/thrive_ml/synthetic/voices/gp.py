@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from thrive_ml.synthetic.banks import Register
-from thrive_ml.synthetic.cases import Case, Sex
-from thrive_ml.synthetic.render import Fact, Realiser, Section, choose
+from thrive_ml.synthetic.cases import Case, Sex, choose
+from thrive_ml.synthetic.render import Fact, Realiser, Section
 from thrive_ml.synthetic.voices.compose import (
     join_fragments,
     mixed_sentences,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from thrive_ml.synthetic.cases import Case
-from thrive_ml.synthetic.render import Fact, Realiser, Section, choose
+from thrive_ml.synthetic.cases import Case, choose
+from thrive_ml.synthetic.render import Fact, Realiser, Section
 from thrive_ml.synthetic.voices.compose import mixed_sentences, ordered, paragraphs, pick_facts
 
 AGES = (0, 5)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from thrive_ml.synthetic.banks import Register
-from thrive_ml.synthetic.cases import Case, Sex
-from thrive_ml.synthetic.render import Fact, Realiser, Section, add_typos, casual, choose
+from thrive_ml.synthetic.cases import Case, Sex, choose
+from thrive_ml.synthetic.render import Fact, Realiser, Section, add_typos, casual
 from thrive_ml.synthetic.voices.compose import by_section, ordered, paragraphs, pick_facts
 
 AGES = (1, 17)

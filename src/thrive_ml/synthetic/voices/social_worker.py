@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from thrive_ml.synthetic.banks import Register
-from thrive_ml.synthetic.cases import Case, Service, Sex
-from thrive_ml.synthetic.render import Fact, Realiser, Section, choose
+from thrive_ml.synthetic.cases import Case, Service, Sex, choose
+from thrive_ml.synthetic.render import Fact, Realiser, Section
 from thrive_ml.synthetic.voices.compose import ordered, paragraphs, pick_facts, sectioned_form
 
 AGES = (0, 18)
