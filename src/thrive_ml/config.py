@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     model_cache_dir: Path = Field(default=Path("models"), alias="THRIVE_MODEL_DIR")
     data_path: Path = Field(default=Path("data/generated/referrals.csv"), alias="THRIVE_DATA")
     validation_dir: Path = Field(default=Path("data/validation"), alias="THRIVE_VALIDATION_DIR")
+    # The audit store (predictions, reviews, API keys): any SQLAlchemy URL; SQLite or PostgreSQL.
+    database_url: str = Field(default="sqlite:///thrive-audit.db", alias="THRIVE_DATABASE_URL")
 
     @property
     def dev_set(self) -> Path:

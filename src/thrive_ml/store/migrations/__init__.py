@@ -1,0 +1,1 @@
+"""Alembic migrations for the audit store; run by `AuditStore.migrate()`, no alembic.ini needed."""

@@ -1,0 +1,1 @@
+"""Migration scripts. Hand-written; a test checks they build exactly `store/tables.py`."""
