@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -208,3 +208,131 @@ def models_promote(
     except ThriveError as exc:
         _fail(exc)
     out.print(f"version {version} is now champion ({'; '.join(messages) or 'gates passed'})")
+
+
+keys_app = typer.Typer(
+    no_args_is_help=True, help="API keys for the HTTP service (only hashes kept)."
+)
+app.add_typer(keys_app, name="keys")
+audit_app = typer.Typer(no_args_is_help=True, help="The audit store: verify the chain, export.")
+app.add_typer(audit_app, name="audit")
+
+
+if TYPE_CHECKING:
+    from thrive_ml.store import AuditStore
+
+
+def _open_store() -> AuditStore:
+    """The audit store at THRIVE_DATABASE_URL, migrated: every command can run on a new file."""
+    from thrive_ml.config import get_settings
+    from thrive_ml.store import AuditStore
+
+    store = AuditStore(get_settings().database_url)
+    store.migrate()
+    return store
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option("--role", help="triage, reviewer or admin.")],
+    name: Annotated[str, typer.Option("--name", help="Who or what uses the key (unique).")],
+) -> None:
+    """Create an API key; it is printed once, on the last line. Only its hash is stored."""
+    from thrive_ml.store import KeyStore, Role
+
+    try:
+        if role not in {r.value for r in Role}:
+            raise InputFormatError(
+                f"--role must be one of {', '.join(r.value for r in Role)}, not {role!r}"
+            )
+        key = KeyStore(_open_store()).create(name, Role(role))
+    except ThriveError as exc:
+        _fail(exc)
+    out.print(
+        f"created {role} key {name!r}; store it now, it cannot be shown again:", highlight=False
+    )
+    out.print(key, markup=False, highlight=False, emoji=False)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Every key's name, role and dates (never the key or its hash)."""
+    from rich.table import Table
+
+    from thrive_ml.store import KeyStore
+
+    try:
+        keys = KeyStore(_open_store()).list()
+    except ThriveError as exc:
+        _fail(exc)
+    table = Table("name", "role", "created (UTC)", "revoked (UTC)")
+    for info in keys:
+        table.add_row(info.name, info.role.value, info.created_at, info.revoked_at or "")
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+    """Revoke a key at once; its name stays taken so audit records stay unambiguous."""
+    from thrive_ml.store import KeyStore
+
+    try:
+        revoked = KeyStore(_open_store()).revoke(name)
+    except ThriveError as exc:
+        _fail(exc)
+    out.print(f"revoked key {name!r}" if revoked else f"key {name!r} was already revoked")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain; exit 1 and list the problems if any record was edited or deleted."""
+    try:
+        report = _open_store().verify()
+    except ThriveError as exc:
+        _fail(exc)
+    if report.ok:
+        out.print(f"chain intact: {report.records} records")
+        return
+    for problem in report.problems:
+        out.print(problem, markup=False, highlight=False)
+    err.print(f"[bold red]audit chain broken:[/] {len(report.problems)} problems found")
+    raise typer.Exit(code=1)
+
+
+@audit_app.command("export")
+def audit_export(
+    out_path: Annotated[Path, typer.Option("--out", help="JSONL file to write.")],
+) -> None:
+    """Reviewed cases (latest review's labels) as JSONL, for `thrive-ml train --feedback`."""
+    try:
+        count = _open_store().export_reviewed(out_path)
+    except ThriveError as exc:
+        _fail(exc)
+    out.print(f"wrote {count} reviewed cases to {out_path}", highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (each loads the model; share one store).")
+    ] = 1,
+) -> None:
+    """Serve the API and the web page (model: the registry's champion; store: THRIVE_DATABASE_URL)."""
+    import uvicorn
+
+    err.print(
+        f"thrive-ml serving on http://{host}:{port}  (API docs at /docs); Ctrl+C stops",
+        highlight=False,
+    )
+    # By import string: the service sits above the library and the CLI only starts it.
+    uvicorn.run(
+        "serve.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,  # the service writes its own request log, without bodies
+        log_level="warning",
+    )

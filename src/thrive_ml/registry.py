@@ -465,6 +465,19 @@ def _version_metric(version: str, key: str) -> float | None:
     return float(raw) if raw is not None else None
 
 
+def version_headline(version: str) -> dict[str, float]:
+    """The gate and headline figures recorded on a version (its numeric tags), for display."""
+    out: dict[str, float] = {}
+    for key, raw in _client().get_model_version(MODEL_NAME, str(version)).tags.items():
+        if key == "sha256":  # hex that can look like a number
+            continue
+        try:
+            out[key] = float(raw)
+        except ValueError:
+            continue
+    return out
+
+
 def champion_version() -> str | None:
     client = _client()
     try:

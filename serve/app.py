@@ -1,0 +1,112 @@
+"""The HTTP service: `create_app()` builds it; the lifespan loads the model and opens the store.
+
+Thin by design: routes parse, authorise and call `thrive_ml` (Triager for suggestions, the
+audit store for records). No thresholds, features or routing live here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from serve import errors
+from serve.observability import Metrics, configure_logging, observe
+from serve.routers import audit, health, model, predictions, reviews, triage
+from serve.runtime import Runtime
+from serve.settings import ServeSettings
+from thrive_ml.errors import ThriveError
+from thrive_ml.result import SUGGESTION_NOTICE
+from thrive_ml.store.audit import AuditStore
+from thrive_ml.store.keys import KeyStore
+from thrive_ml.store.writer import AuditWriter
+from thrive_ml.triage import Triager
+
+log = logging.getLogger("thrive_ml.serve")
+
+
+def _load_champion(_refresh: bool) -> Triager:
+    from thrive_ml import registry  # heavy (MLflow): imported when the model is loaded
+
+    return registry.load_champion_triager()
+
+
+def _headline(version: str) -> dict[str, float]:
+    from thrive_ml import registry
+
+    return registry.version_headline(version)
+
+
+def create_app(settings: ServeSettings | None = None) -> FastAPI:
+    settings = settings or ServeSettings()
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level)
+        store = AuditStore(settings.database_url)
+        await asyncio.to_thread(store.migrate)
+        runtime = Runtime(
+            store=store,
+            keys=KeyStore(store),
+            writer=AuditWriter(store),
+            load_triager=_load_champion,
+            load_metrics=_headline,
+            telemetry=metrics,
+        )
+        try:
+            await asyncio.to_thread(runtime.load)
+        except ThriveError as exc:
+            # Serve anyway: /readyz says why, triage answers 503 until an admin reloads.
+            runtime.load_error = str(exc)
+            log.warning("no model loaded: %s", type(exc).__name__)
+        app.state.runtime = runtime
+        log.info(
+            "service ready",
+            extra={"model_version": runtime.triager.model_version if runtime.triager else None},
+        )
+        try:
+            yield
+        finally:
+            runtime.close()
+
+    app = FastAPI(
+        title="thrive-ml",
+        version="1",
+        summary="Suggested THRIVE groups and exclusion factors for wellbeing referrals.",
+        description=(
+            f"**{SUGGESTION_NOTICE}** Risk mentions found by the safety rules always route "
+            "the referral to human review. Every suggestion is recorded in a tamper-evident "
+            "audit store before it is returned."
+        ),
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.middleware("http")(_limit_body(settings.max_body_bytes))
+    app.middleware("http")(observe(metrics))
+    for router in (triage, predictions, reviews, audit, model, health):
+        app.include_router(router.router)
+    return app
+
+
+def _limit_body(max_bytes: int):
+    """Refuse oversized bodies before reading them (the per-field limit comes later)."""
+
+    async def middleware(request: Request, call_next):
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+            return JSONResponse(
+                {
+                    "detail": f"request body over {max_bytes:,} bytes; a referral is at most "
+                    "50,000 characters and a batch at most 100 referrals",
+                    "errors": [],
+                },
+                status_code=413,
+            )
+        return await call_next(request)
+
+    return middleware

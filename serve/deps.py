@@ -1,0 +1,86 @@
+"""Dependencies as types: the runtime, and the caller's key checked for a role.
+
+Roles: `triage` asks for suggestions, `reviewer` works the review queue, `admin` audits and
+reloads and may do everything the others do. A missing or unknown key is 401; a known key
+without the role is 403. Keys are compared by hash and never logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from serve.runtime import Runtime
+from thrive_ml.store.keys import KeyInfo
+from thrive_ml.store.tables import Role
+
+GRANTS: dict[Role, frozenset[Role]] = {
+    Role.TRIAGE: frozenset({Role.TRIAGE}),
+    Role.REVIEWER: frozenset({Role.REVIEWER}),
+    Role.ADMIN: frozenset({Role.ADMIN, Role.TRIAGE, Role.REVIEWER}),
+}
+"""Which roles each kind of key holds. Kept as data so the policy is read in one place."""
+
+SESSION_KEY = "api_key"
+"""Where the web pages keep the signed-in key inside the signed session cookie."""
+
+_bearer = HTTPBearer(auto_error=False, description="An API key from `thrive-ml keys create`.")
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def authenticate(
+    request: Request,
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> KeyInfo:
+    """The caller's key from the Authorization header, or from the page session cookie."""
+    raw = credentials.credentials if credentials else None
+    if raw is None and "session" in request.scope:
+        raw = request.session.get(SESSION_KEY)
+    if not raw:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "missing API key: send `Authorization: Bearer <key>` (create one with "
+            "`thrive-ml keys create --role ROLE --name NAME`)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    key = await run_in_threadpool(runtime.keys.authenticate, raw)
+    if key is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "unknown or revoked API key; ask an admin for a new one",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return key
+
+
+def require(*roles: Role) -> Callable[..., KeyInfo]:
+    """A dependency that lets through keys holding any of `roles`."""
+    allowed = frozenset(roles)
+
+    async def check(key: Annotated[KeyInfo, Depends(authenticate)]) -> KeyInfo:
+        if not GRANTS[key.role] & allowed:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"key '{key.name}' has role {key.role.value}; this needs "
+                f"{' or '.join(sorted(r.value for r in allowed))}",
+            )
+        return key
+
+    return check
+
+
+TriageKey = Annotated[KeyInfo, Depends(require(Role.TRIAGE))]
+ReviewerKey = Annotated[KeyInfo, Depends(require(Role.REVIEWER))]
+ReaderKey = Annotated[KeyInfo, Depends(require(Role.TRIAGE, Role.REVIEWER))]
+AdminKey = Annotated[KeyInfo, Depends(require(Role.ADMIN))]
