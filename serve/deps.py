@@ -25,9 +25,6 @@ GRANTS: dict[Role, frozenset[Role]] = {
 }
 """Which roles each kind of key holds. Kept as data so the policy is read in one place."""
 
-SESSION_KEY = "api_key"
-"""Where the web pages keep the signed-in key inside the signed session cookie."""
-
 _bearer = HTTPBearer(auto_error=False, description="An API key from `thrive-ml keys create`.")
 
 
@@ -39,14 +36,12 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 async def authenticate(
-    request: Request,
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> KeyInfo:
-    """The caller's key from the Authorization header, or from the page session cookie."""
+    """The caller's key from the Authorization header (the API never reads the page cookie,
+    so a browser session cannot be used to call it cross-site)."""
     raw = credentials.credentials if credentials else None
-    if raw is None and "session" in request.scope:
-        raw = request.session.get(SESSION_KEY)
     if not raw:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -64,18 +59,26 @@ async def authenticate(
     return key
 
 
+def holds(key: KeyInfo, *roles: Role) -> bool:
+    return bool(GRANTS[key.role] & set(roles))
+
+
+def check_role(key: KeyInfo, *roles: Role) -> KeyInfo:
+    """The key if it holds any of `roles`, else 403 saying which role is needed."""
+    if not holds(key, *roles):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"key '{key.name}' has role {key.role.value}; this needs "
+            f"{' or '.join(sorted(r.value for r in roles))}",
+        )
+    return key
+
+
 def require(*roles: Role) -> Callable[..., KeyInfo]:
     """A dependency that lets through keys holding any of `roles`."""
-    allowed = frozenset(roles)
 
     async def check(key: Annotated[KeyInfo, Depends(authenticate)]) -> KeyInfo:
-        if not GRANTS[key.role] & allowed:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                f"key '{key.name}' has role {key.role.value}; this needs "
-                f"{' or '.join(sorted(r.value for r in allowed))}",
-            )
-        return key
+        return check_role(key, *roles)
 
     return check
 
