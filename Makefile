@@ -33,14 +33,17 @@ model: data
 	@$(BIN)/thrive-ml models champion >/dev/null 2>&1 || $(BIN)/thrive-ml train --data $(DATA)
 	@echo "champion: version $$($(BIN)/thrive-ml models champion)"
 
-# The HTTP service and page arrive with the service issue; until then `run` builds the model
-# and triages the team's dev set as a demonstration.
+# The main job: everything above, then the API and web page on http://127.0.0.1:8000
+# (audit store: thrive-audit.db, or THRIVE_DATABASE_URL). On the first run it creates an admin
+# key named local-admin and prints it once (only its hash is kept); sign in with it.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 run: model
-	@if [ -f ../shared/eval/dev.jsonl ]; then \
-		$(BIN)/thrive-ml predict --input ../shared/eval/dev.jsonl --output reports/dev_predictions.jsonl; \
-	else \
-		echo "model ready; try: $(BIN)/thrive-ml predict --input FILE.jsonl --output results.jsonl"; \
-	fi
+	@$(BIN)/thrive-ml keys list 2>/dev/null | grep -q "local-admin" || \
+		{ echo "first run: an admin key for the page and API (shown once; keep it):"; \
+		  $(BIN)/thrive-ml keys create --role admin --name local-admin | tail -n 1; }
+	$(BIN)/thrive-ml serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
