@@ -1,5 +1,9 @@
 """Shared fixtures. Paths to the team's shared folder are resolved relative to the repo.
 
+A real service (`start_service`) for the HTTP tests in tests/serve and the browser tests in
+tests/web: `thrive-ml serve` in a subprocess on a free port, against a small champion trained
+and registered once per session in a temporary MLflow store.
+
 PostgreSQL comes from `THRIVE_TEST_POSTGRES_URL` if set, else from the Debian `postgresql`
 package's binaries: one server per test session, in a temporary directory, listening only on
 127.0.0.1 and a socket in that directory, stopped at the end. Without the binaries its tests
@@ -10,19 +14,27 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import uuid4
 
+import httpx
 import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
+from thrive_ml.config import get_settings
+from thrive_ml.store import AuditStore
 from thrive_ml.store.db import parse_url
+from thrive_ml.store.keys import KeyStore
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -170,3 +182,112 @@ def postgres_module_database(postgres_admin: Engine) -> Iterator[str]:
     """The same, shared by one test module (e.g. a running server's audit store)."""
     with _new_database(postgres_admin) as url:
         yield url
+
+
+# -- a real service ------------------------------------------------------------------------------
+
+READY_LINE = '"message": "service ready"'
+
+
+@pytest.fixture(scope="session")
+def champion_env(tmp_path_factory: pytest.TempPathFactory, small_data: Path) -> dict[str, str]:
+    """Environment pointing at a tracking store whose champion is a small trained model."""
+    from thrive_ml import registry
+    from thrive_ml.model.train import TrainParams
+
+    small = TrainParams(
+        lovo=False, non_referrals=300, max_word_features=8000, max_char_features=8000, n_jobs=1
+    )
+    root = tmp_path_factory.mktemp("serve-mlflow")
+    env = {
+        "MLFLOW_TRACKING_URI": f"sqlite:///{root}/mlflow.db",
+        "THRIVE_MODEL_DIR": str(root / "models"),
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        get_settings.cache_clear()
+        outcome = registry.train_and_register(small_data, small)
+        assert outcome.promoted, outcome.messages
+    get_settings.cache_clear()
+    return env
+
+
+@dataclass
+class Server:
+    """A running `thrive-ml serve` and everything it wrote to stdout and stderr."""
+
+    url: str
+    database_url: str
+    keys: dict[str, str]
+    process: subprocess.Popen[str]
+    output: list[str] = field(default_factory=list)
+
+    def client(self, role: str | None = None, **kwargs: object) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {self.keys[role]}"} if role else {}
+        kwargs.setdefault("timeout", 60)
+        return httpx.Client(base_url=self.url, headers=headers, **kwargs)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers, no flushing; what is committed is all there is."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def start_server(database_url: str, env: dict[str, str], roles: tuple[str, ...] = ()) -> Server:
+    """Migrate the store, create a key per role, start the server, wait for its ready line."""
+    store = AuditStore(database_url)
+    store.migrate()
+    keys = {role: KeyStore(store).create(f"{role}-test", role) for role in roles}
+    store.dispose()
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "thrive_ml", "serve", "--port", str(port)],
+        env={**os.environ, **env, "THRIVE_DATABASE_URL": database_url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    server = Server(f"http://127.0.0.1:{port}", database_url, keys, process)
+    ready = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            server.output.append(line)
+            if READY_LINE in line:
+                ready.set()
+        ready.set()  # the process ended: stop waiting either way
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(timeout=180) or process.poll() is not None:
+        server.stop()
+        pytest.fail("server did not start:\n" + "".join(server.output[-40:]))
+    return server
+
+
+@pytest.fixture(scope="session")
+def start_service(champion_env: dict[str, str]) -> Callable[..., Server]:
+    """`start_service(database_url, roles=(...))`: a running server on the session's champion.
+
+    The caller stops it (`server.stop()`); tests/serve's `server` and `launch` fixtures do.
+    """
+
+    def start(database_url: str, roles: tuple[str, ...] = ()) -> Server:
+        return start_server(database_url, champion_env, roles)
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def start_server_with() -> Callable[..., Server]:
+    """`start_server_with(database_url, env, roles)`: a server on a tracking store of your own."""
+    return start_server
