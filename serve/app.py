@@ -13,12 +13,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 
 from serve import errors
 from serve.observability import Metrics, configure_logging, observe
-from serve.routers import audit, health, model, predictions, reviews, triage
+from serve.routers import audit, health, model, pages, predictions, reviews, triage
 from serve.runtime import Runtime
 from serve.settings import ServeSettings
+from serve.web import SESSION_COOKIE, STATIC_DIR
 from thrive_ml.errors import ThriveError
 from thrive_ml.result import SUGGESTION_NOTICE
 from thrive_ml.store.audit import AuditStore
@@ -88,8 +91,20 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     errors.install(app)
     app.middleware("http")(_limit_body(settings.max_body_bytes))
     app.middleware("http")(observe(metrics))
+    # The web pages' session (see serve.web): signed, HttpOnly, SameSite=Strict, expiring.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.session_secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age,
+        same_site="strict",
+        https_only=settings.session_https_only,
+    )
+    app.state.settings = settings
     for router in (triage, predictions, reviews, audit, model, health):
         app.include_router(router.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(pages.router)
     return app
 
 

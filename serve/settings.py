@@ -22,3 +22,6 @@ class ServeSettings(BaseSettings):
         default_factory=lambda: secrets.token_urlsafe(32), alias="THRIVE_SESSION_SECRET"
     )
     session_max_age: int = Field(default=8 * 3600, alias="THRIVE_SESSION_MAX_AGE")
+    # Off by default so the page works on http://127.0.0.1; turn on behind HTTPS so the
+    # browser never sends the session cookie over plain HTTP.
+    session_https_only: bool = Field(default=False, alias="THRIVE_SESSION_HTTPS_ONLY")

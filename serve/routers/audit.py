@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
@@ -13,6 +14,7 @@ from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
 from serve.deps import AdminKey, RuntimeDep
+from serve.runtime import Runtime
 from serve.schemas import ErrorOut, PageOut
 from serve.views import summary
 from thrive_ml.store.audit import MAX_PAGE
@@ -65,9 +67,18 @@ async def verify(runtime: RuntimeDep, _: AdminKey) -> VerifyOut:
     summary="Reviewed cases as JSONL, for `thrive-ml train --feedback`",
 )
 async def export(runtime: RuntimeDep, _: AdminKey) -> FileResponse:
+    return await export_response(runtime)
+
+
+async def export_response(runtime: Runtime) -> FileResponse:
+    """The reviewed cases as a JSONL download (the API and the audit page both serve this)."""
     folder = Path(tempfile.mkdtemp(prefix="thrive-export-"))
     path = folder / "reviewed.jsonl"
-    await run_in_threadpool(runtime.store.export_reviewed, path)
+    try:
+        await run_in_threadpool(runtime.store.export_reviewed, path)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
     def cleanup() -> None:
         path.unlink(missing_ok=True)

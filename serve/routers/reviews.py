@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query, status
 from fastapi.concurrency import run_in_threadpool
 
 from serve.deps import ReviewerKey, RuntimeDep
+from serve.runtime import Runtime
 from serve.schemas import ErrorOut, PageOut, ReviewOut, ReviewRequest
 from serve.views import review_out, summary
 from thrive_ml.store.audit import MAX_PAGE
-from thrive_ml.store.records import ReviewDecision
+from thrive_ml.store.records import ReviewDecision, StoredReview
 from thrive_ml.taxonomy import ThriveGroup
 
 router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
@@ -56,11 +57,19 @@ async def review_queue(
 async def review(
     prediction_id: str, body: ReviewRequest, runtime: RuntimeDep, key: ReviewerKey
 ) -> ReviewOut:
+    return review_out(await record_review(runtime, prediction_id, body, key.name))
+
+
+async def record_review(
+    runtime: Runtime, prediction_id: str, body: ReviewRequest, key_name: str
+) -> StoredReview:
+    """Append a reviewer's decision to the audit store; the API and the review page both call
+    this, so a review is recorded and counted one way only."""
     decision = ReviewDecision(
         thrive_group=body.thrive_group.value,
         exclusion_factors=[f.value for f in body.exclusion_factors],
         comment=body.comment,
     )
-    saved = await run_in_threadpool(runtime.store.append_review, prediction_id, decision, key.name)
+    saved = await run_in_threadpool(runtime.store.append_review, prediction_id, decision, key_name)
     runtime.telemetry.reviews.labels(saved.decision.value).inc()
-    return review_out(saved)
+    return saved

@@ -93,3 +93,15 @@ def test_list_shows_names_roles_and_dates_never_hashes(keys):
     for raw in raws:
         assert raw not in shown
         assert hash_key(raw) not in shown
+
+
+def test_active_finds_a_key_by_name_until_it_is_revoked(keys):
+    keys.create("rev-1", Role.REVIEWER)
+
+    found = keys.active("rev-1")
+
+    assert found is not None
+    assert (found.name, found.role) == ("rev-1", Role.REVIEWER)
+    assert keys.active("nobody") is None
+    keys.revoke("rev-1")
+    assert keys.active("rev-1") is None

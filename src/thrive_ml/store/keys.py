@@ -118,6 +118,21 @@ class KeyStore:
             row = conn.execute(stmt).first()
         return None if row is None else _info(row)
 
+    def active(self, name: str) -> KeyInfo | None:
+        """The named key's info if it exists and is not revoked, else None.
+
+        The web pages keep only a key's name in their session and call this on every request,
+        so revoking a key signs its browser sessions out at once.
+        """
+        if not isinstance(name, str) or not name:
+            return None
+        stmt = select(ApiKey.name, ApiKey.role, ApiKey.created_at, ApiKey.revoked_at).where(
+            ApiKey.name == name, ApiKey.revoked_at.is_(None)
+        )
+        with self._db_errors("check the API key"), self._engine.connect() as conn:
+            row = conn.execute(stmt).first()
+        return None if row is None else _info(row)
+
     @contextmanager
     def _db_errors(self, doing: str) -> Iterator[None]:
         try:
