@@ -320,8 +320,14 @@ def serve(
     ] = 1,
 ) -> None:
     """Serve the API and the web page (model: the registry's champion; store: THRIVE_DATABASE_URL)."""
+    import os
+    import secrets
+
     import uvicorn
 
+    # Worker processes must sign page sessions with one secret, or a cookie signed by one
+    # worker is refused by the next: make one for this run if none is configured.
+    os.environ.setdefault("THRIVE_SESSION_SECRET", secrets.token_urlsafe(32))
     err.print(
         f"thrive-ml serving on http://{host}:{port}  (API docs at /docs); Ctrl+C stops",
         highlight=False,
