@@ -4,16 +4,20 @@ Texts: the project's synthetic generator when it is importable (thrive_ml.synthe
 referral-like texts built here from a few templates (300-1,500 characters, some with risk, some
 with obfuscation). Prints referrals/second, median length and time per stage.
 
-Usage: .venv/bin/python bench/safety.py [--n 3000] [--repeat 3]
+Usage: .venv/bin/python bench/safety.py [--n 3000] [--repeat 3] [--csv data/generated/referrals.csv]
+With --csv the first N `text` values of that file are timed too (e.g. `make data`'s output).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from thrive_ml.safety import assess
 from thrive_ml.safety.context import classify
@@ -106,6 +110,13 @@ def generator_texts(n: int) -> list[str]:
         return []
 
 
+def csv_texts(path: str, n: int) -> list[str]:
+    """The first n `text` values of a CSV such as data/generated/referrals.csv."""
+    csv.field_size_limit(sys.maxsize)
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        return [row["text"] for _, row in zip(range(n), csv.DictReader(fh), strict=False)]
+
+
 def _time(fn: Callable[[], object], repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -170,6 +181,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--csv", default=None, help="also time the texts of this CSV")
     args = parser.parse_args()
     rng = random.Random(7)
     t0 = time.perf_counter()
@@ -179,6 +191,8 @@ def main() -> None:
     synthetic = generator_texts(args.n)
     if synthetic:
         report("synthetic generator referrals", synthetic, args.repeat)
+    if args.csv:
+        report(f"texts of {args.csv}", csv_texts(args.csv, args.n), args.repeat)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@
 2. shared/external/negex: our context engine's status for each annotated target span vs the
    physicians' negation and temporality labels.
 3. shared/external/cssrs_reddit: share of users/posts routed, per label.
+4. data/generated/referrals.csv, when it exists (`make data`): share routed among the
+   generator's referrals with and without risk indicators (a guard against false alarms).
 
 Usage: .venv/bin/python bench/safety_eval.py [--shared ../shared] [--write-docs]
 With --write-docs the figures replace the block between the figures markers in docs/safety.md.
@@ -203,6 +205,30 @@ def eval_cssrs(users_path: Path, posts_path: Path, out: list[str]) -> None:
         print("\n".join(out[-(len(total) + 6) :]))
 
 
+def eval_generated(path: Path, out: list[str]) -> None:
+    """Routed share of the generator's referrals, split by its own risk_indicators column."""
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    groups: dict[bool, list[bool]] = {False: [], True: []}
+    for row in rows:
+        has_risk = row["risk_indicators"].strip() not in ("", "[]")
+        groups[has_risk].append(assess(row["text"]).routes_to_review)
+    out.append(f"### Synthetic generator ({path.name}, {len(rows)} referrals)\n")
+    out.append(
+        "Made by `make data`. The generator's labels count current risk about the child only; "
+        "the policy also routes past and possible risk, so not every routed 'none' is a false "
+        "alarm (see below).\n"
+    )
+    out.append("| generator's risk_indicators | n | routed |")
+    out.append("|---|---|---|")
+    for has_risk, label in ((True, "one or more"), (False, "none")):
+        routed = groups[has_risk]
+        out.append(f"| {label} | {len(routed)} | {_pct(sum(routed), len(routed))} |")
+    out.append("")
+    print("\n".join(out[-6:]))
+
+
 def write_docs(lines: list[str]) -> None:
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else f"{START}\n{END}\n"
     if START not in text or END not in text:
@@ -216,7 +242,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--write-docs", action="store_true")
-    parser.add_argument("--only", choices=["dev", "negex", "cssrs"], default=None)
+    parser.add_argument("--only", choices=["dev", "negex", "cssrs", "generated"], default=None)
+    parser.add_argument(
+        "--generated", type=Path, default=ROOT / "data" / "generated" / "referrals.csv"
+    )
     args = parser.parse_args()
     out: list[str] = []
     if args.only in (None, "dev"):
@@ -226,6 +255,8 @@ def main() -> None:
     if args.only in (None, "cssrs"):
         base = args.shared / "external" / "cssrs_reddit"
         eval_cssrs(base / "cssrs_users.csv", base / "cssrs_posts.csv", out)
+    if args.only in (None, "generated") and args.generated.exists():
+        eval_generated(args.generated, out)
     if args.write_docs:
         write_docs(out)
         print(f"figures written to {DOCS}")

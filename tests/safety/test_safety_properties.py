@@ -158,3 +158,38 @@ def test_no_unicode_input_raises_and_offsets_are_exact(text: str) -> None:
 @given(text=st.text(alphabet=string.printable, max_size=300))
 def test_output_is_deterministic(text: str) -> None:
     assert assess(text) == assess(text)
+
+
+# ---------------------------------------------------------------- wording added in 2026.12.1
+
+NEW_PHRASES = [
+    "i just want to end it",
+    "he wants to disappear",
+    "she should have died",
+    "blow my brains out",
+    "my gun jammed",
+    "walking into traffic",
+    "he got me off the ledge",
+    "my method is ready",
+    "i cant take it anymore",
+    "no reason to stay alive",
+    "slit my wrists",
+]
+# Letter-by-letter spacing is left out: entries whose leading words are checked separately
+# (`before`) need a word start, which spaced-out letters remove (docs/safety.md, Limitations).
+GLUE_FREE = [t for t in TRANSFORMS if t.__name__ not in ("_spaced", "_dotted")]
+
+
+@FAST
+@given(
+    phrase=st.sampled_from(NEW_PHRASES),
+    transforms=st.lists(st.sampled_from(GLUE_FREE), min_size=1, max_size=2, unique=True),
+)
+def test_obfuscated_new_wording_still_routes(phrase: str, transforms: list) -> None:
+    disguised = phrase
+    for t in transforms:
+        disguised = t(disguised)
+    text = f"She wrote: {disguised}."
+    report = assess(text)
+    assert report.routes_to_review, (phrase, disguised)
+    assert all(text[f.start : f.end] == f.text for f in report.flags)

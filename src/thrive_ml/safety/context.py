@@ -132,8 +132,11 @@ def _resolve(reaches: list[_Reach]) -> ContextStatus:
     return routed
 
 
+# "like" is a preposition after a word ("acts like her sister"), not the filler that opens a
+# young person's sentence ("like my sister was suicidal").
 _PREPOSITION_BEFORE = re.compile(
-    r"(?<![a-z])(?:about|with|to|for|from|at|of|by|than|like|towards|against|without)\s+$"
+    r"(?<![a-z])(?:about|with|to|for|from|at|of|by|than|(?<=[a-z]\s)like|towards|against|without)"
+    r"\s+$"
 )
 _RELATIVE = re.compile(r"(?<![a-z])(?:who|that|whose)(?![a-z])")
 

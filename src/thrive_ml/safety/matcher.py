@@ -55,14 +55,19 @@ def find_mentions(folded: Folded, rules: CompiledRules) -> list[Mention]:
     """Every risk candidate in one folded reading (context not yet applied)."""
     text = folded.text
     found: list[Mention] = []
-    for m in rules.risk_re.finditer(text):
+    search = rules.risk_re.search
+    m = search(text)
+    while m is not None:
         name = m.lastgroup
-        if name is None:
-            continue
-        lead = rules.risk_before.get(name)
+        lead = rules.risk_before.get(name) if name is not None else None
         if lead is not None and not lead.search(text[max(0, m.start() - _LEAD_WINDOW) : m.start()]):
+            # Its leading words are missing: look again just after its start, so a mention
+            # inside the span it covered is not skipped.
+            m = search(text, m.start() + 1)
             continue
-        found.append(Mention(rules.risk_indicators[name], m.start(), m.end()))
+        if name is not None:
+            found.append(Mention(rules.risk_indicators[name], m.start(), m.end()))
+        m = search(text, max(m.end(), m.start() + 1))
     if rules.fuzzy_word_re is not None:
         exact = [(f.start, f.end) for f in found]
         for m in rules.fuzzy_word_re.finditer(text):

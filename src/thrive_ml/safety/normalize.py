@@ -46,8 +46,9 @@ _RUN3 = re.compile(r"([a-z])\1\1+")
 # class so the engine can skip ahead cheaply; together they cost a few microseconds per referral.
 _SIGNS = (
     re.compile(  # leetspeak: a leet character between letters, before two, after two ('d13')
-        r"[013457@$|!](?:(?<=[a-z].)(?=[a-z])"
-        r"|(?=[a-z]{2})(?!(?:st|nd|rd|th|am|pm|mg|ml|kg|cm|mm|hr|yr|min)s?\b)"
+        # but not school years, counts and ages written the usual way ('yr7', 'x10', '14yo')
+        r"[013457@$|!](?<!yr.)(?<![^a-z]x.)(?:(?<=[a-z].)(?=[a-z])"
+        r"|(?=[a-z]{2})(?!(?:st|nd|rd|th|am|pm|mg|ml|kg|cm|mm|hr|yr|min|yo)s?\b)"
         r"|(?<=[a-z]{2}.)|(?<=[a-xz].)[013457@$](?![0-9]))"
     ),
     re.compile(r"(.)\1\1(?<=[a-z]..)"),  # stretched letters

@@ -294,9 +294,11 @@ def compile_rules(rules: RulesFile, source: str) -> CompiledRules:
             cue.back_scope,
             frozenset(cue.terminates),
         )
-    risk_re = re.compile(
-        rb.dispatch_alternation(rb.longest_first(risk), rb.WORD_START, rb.WORD_END)
-    )
+    # Entries that need leading words are tried last at any position, so one whose leading
+    # words are missing cannot hide another entry matching at the same place ('end it' needs
+    # 'want to' before it; 'would end it all' must still be found).
+    ordered = sorted(rb.longest_first(risk), key=lambda na: na[0].split("x", 1)[0] in before)
+    risk_re = re.compile(rb.dispatch_alternation(ordered, rb.WORD_START, rb.WORD_END))
     cased_re = (
         re.compile(
             rb.dispatch_alternation(
