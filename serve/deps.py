@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from serve.runtime import Runtime
@@ -49,7 +48,9 @@ async def authenticate(
             "`thrive-ml keys create --role ROLE --name NAME`)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    key = await run_in_threadpool(runtime.keys.authenticate, raw)
+    # In the event loop, not a worker thread: one indexed lookup on a pooled connection is
+    # cheaper than the thread hand-off (measured under load with py-spy).
+    key = runtime.keys.authenticate(raw)
     if key is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

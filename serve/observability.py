@@ -12,14 +12,13 @@ import logging
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 
-from fastapi import Request, Response
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("thrive_ml.serve")
 
-REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_HEADER = b"x-request-id"
 
 
 class JsonFormatter(logging.Formatter):
@@ -102,49 +101,55 @@ class Metrics:
         self.review_rate.set(self._sent / self._made)
 
 
-def route_template(request: Request) -> str:
-    """The matched path template (`/v1/predictions/{prediction_id}`), never the raw path.
+class RequestLog:
+    """Pure ASGI middleware: request id, one log line per request, request metrics.
 
-    Raw paths hold ids and would give the metrics unbounded label values.
+    Pure ASGI rather than `@app.middleware("http")`: Starlette's BaseHTTPMiddleware spawns a
+    task group and memory streams per request, which cost about a millisecond each time.
     """
-    route = request.scope.get("route")
-    return getattr(route, "path", "unmatched")
 
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
 
-def observe(
-    metrics: Metrics,
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    """HTTP middleware: request id, one log line per request, request metrics."""
-
-    async def middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER, b"").decode("latin-1")
         request_id = (
             incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
         )
-        request.state.request_id = request_id
         started = time.perf_counter()
         status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (REQUEST_ID_HEADER, request_id.encode()),
+                ]
+            await send(message)
+
         try:
-            response = await call_next(request)
-            status = response.status_code
+            await self.app(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
-            route = route_template(request)
-            metrics.requests.labels(route, request.method, str(status)).inc()
-            metrics.latency.labels(route).observe(elapsed)
+            # The matched template (`/v1/predictions/{prediction_id}`), never the raw path:
+            # raw paths hold ids and would give the metrics unbounded label values.
+            route = getattr(scope.get("route"), "path", "unmatched")
+            method = scope["method"]
+            self.metrics.requests.labels(route, method, str(status)).inc()
+            self.metrics.latency.labels(route).observe(elapsed)
             log.info(
                 "request",
                 extra={
                     "request_id": request_id,
-                    "method": request.method,
+                    "method": method,
                     "route": route,
                     "status": status,
                     "latency_ms": round(elapsed * 1000, 2),
                 },
             )
-        response.headers[REQUEST_ID_HEADER] = request_id
-        return response
-
-    return middleware
