@@ -81,5 +81,6 @@ def test_a_reviewer_correction_changes_what_the_retrained_model_suggests(
     assert {"training", "feedback"} <= contexts
     # Dev-set figures before (the champion) and after (the retrained model) are both reported.
     if get_settings().dev_set.is_file():
-        assert "dev.macro_f1" in first.headline and "dev.macro_f1" in second.headline
+        assert "dev.macro_f1" in first.headline
+        assert "dev.macro_f1" in second.headline
         assert any("vs champion" in m or "below" in m for m in second.gate_messages)
