@@ -1,10 +1,16 @@
 """Benchmark: full triage (model + safety rules + explanations) against the bare pipeline.
 
-Prints, on one core: referrals/s for the bare `predict_proba`, for triage without and with
-explanations, the ratio to the bare pipeline, and cold start (new process to first prediction,
-loading the exported champion from the local model cache). Asserts nothing.
+Prints, on one core, medians over R repeats of N synthetic referrals:
+- batch: `triage_many` over chunks of 512 (what `thrive-ml predict` and the API's batches do),
+  without and with explanations, and the bare pipeline's `predict_proba` over the same chunks
+  (which includes the safety rules' reading, since the model's features use it);
+- single: `triage(text)` one call per referral, with explanations;
+- cold start, new process to first prediction (see bench/cold_start.py for the breakdown).
 
-Run after `make model`: `.venv/bin/python bench/triage.py [N]`.
+The safety-report cache is cleared before each repeat: real traffic never repeats a referral.
+The per-word caches of the vectorizers are left warm after the first repeat, as in a running
+service. Asserts nothing. Run after `make model`, from the repo root:
+`.venv/bin/python bench/triage.py [N] [REPEATS]`.
 """
 
 from __future__ import annotations
@@ -14,67 +20,86 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 
+from thrive_ml.model.estimator import safety_report
 from thrive_ml.registry import load_champion_triager
 from thrive_ml.synthetic.generate import iter_referrals
 
+CHUNK = 512
 COLD_START = """
-import time
-t0 = time.perf_counter()
 from thrive_ml.registry import load_champion_triager
-tr = load_champion_triager()
-tr.triage("Year 9 girl, low mood for three months, still attending school.")
-print(time.perf_counter() - t0)
+load_champion_triager().triage("Year 9 girl, low mood for three months, still attending school.")
+import time
+print(time.time())
 """
 
 
-def rate(fn, texts: list[str], repeats: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(texts)
-        best = min(best, time.perf_counter() - start)
-    return len(texts) / best
+def batch_rate(fn: Callable[[list[str]], object], texts: list[str]) -> float:
+    safety_report.cache_clear()
+    start = time.perf_counter()
+    for i in range(0, len(texts), CHUNK):
+        fn(texts[i : i + CHUNK])
+    return len(texts) / (time.perf_counter() - start)
+
+
+def single_rate(fn: Callable[[str], object], texts: Sequence[str]) -> float:
+    safety_report.cache_clear()
+    start = time.perf_counter()
+    for text in texts:
+        fn(text)
+    return len(texts) / (time.perf_counter() - start)
+
+
+def median_of(runs: list[float]) -> str:
+    return f"{statistics.median(runs):,.0f}/s (min {min(runs):,.0f}, max {max(runs):,.0f})"
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 7
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     texts = [r.text for r in iter_referrals(n, seed=12345)]
-    triager = load_champion_triager(explain=False)
+    plain = load_champion_triager(explain=False)
     explaining = load_champion_triager(explain=True)
-    model = triager.model
-    from thrive_ml.model.estimator import safety_report
+    model = plain.model
+    explaining.triage_many(texts[:CHUNK])  # first-use costs (rules, caches) are cold start's
 
-    def uncached(fn):
-        """Clear the safety-report cache first: real traffic never repeats a referral."""
-
-        def run(t):
-            safety_report.cache_clear()
-            return fn(t)
-
-        return run
-
-    bare = rate(uncached(model.predict_proba), texts)
-    full = rate(uncached(triager.triage_many), texts)
-    full_explained = rate(uncached(explaining.triage_many), texts)
+    bare, full, full_explained, single = [], [], [], []
+    for _ in range(repeats):
+        bare.append(batch_rate(model.predict_proba, texts))
+        full.append(batch_rate(plain.triage_many, texts))
+        full_explained.append(batch_rate(explaining.triage_many, texts))
+        single.append(single_rate(explaining.triage, texts[: min(n, 500)]))
     cold = []
     for _ in range(3):
+        start = time.time()
         out = subprocess.run(
-            [sys.executable, "-c", COLD_START], capture_output=True, text=True, check=True
+            [sys.executable, "-c", COLD_START], check=True, capture_output=True, text=True
         )
-        cold.append(float(out.stdout.strip().splitlines()[-1]))
+        cold.append(float(out.stdout.split()[-1]) - start)
+
     median_len = statistics.median(len(t) for t in texts)
-    print(f"texts: {n} synthetic referrals, median length {median_len:.0f} characters, one core")
-    print(f"bare pipeline predict_proba: {bare:,.0f} referrals/s")
+    bare_m = statistics.median(bare)
     print(
-        f"full triage, no explanations: {full:,.0f} referrals/s ({bare / full:.2f}x slower than bare)"
+        f"texts: {n} synthetic referrals, median length {median_len:.0f} characters, one core, "
+        f"medians of {repeats} repeats, load average {os.getloadavg()[0]:.2f}"
+    )
+    print(f"bare pipeline predict_proba, chunks of {CHUNK}: {median_of(bare)}")
+    print(
+        f"batch triage, no explanations:   {median_of(full)}, "
+        f"{bare_m / statistics.median(full):.2f}x the bare pipeline's time"
     )
     print(
-        f"full triage with explanations: {full_explained:,.0f} referrals/s ({bare / full_explained:.2f}x)"
+        f"batch triage with explanations: {median_of(full_explained)}, "
+        f"{bare_m / statistics.median(full_explained):.2f}x the bare pipeline's time"
     )
-    print(f"cold start to first prediction (median of 3): {statistics.median(cold):.2f} s")
+    print(f"single-text triage with explanations, one call each: {median_of(single)}")
+    print(
+        f"cold start, new process to first prediction (median of 3): "
+        f"{statistics.median(cold):.2f} s (bench/cold_start.py has the breakdown)"
+    )
 
 
 if __name__ == "__main__":

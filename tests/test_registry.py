@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -84,6 +87,111 @@ def test_tampered_artifact_is_refused(registry_env):
         cached.write_bytes(original)
 
 
+def test_promotion_leaves_a_pointer_to_the_verified_champion(registry_env):
+    registry, _, root = registry_env
+    pointer = json.loads((root / "models" / "champion.json").read_text())
+    version = registry.champion_version()
+    tags = registry._client().get_model_version(registry.MODEL_NAME, version).tags
+    assert pointer["version"] == version
+    assert pointer["sha256"] == tags["sha256"]
+    assert pointer["rules_version"] == tags["rules_version"]
+    assert (root / "models" / pointer["path"]).is_file()
+
+
+def test_champion_loads_in_a_fresh_process_without_importing_mlflow(registry_env):
+    registry, _, root = registry_env
+    version = registry.load_champion_triager(refresh=True).model_version
+    code = (
+        "import sys\n"
+        "from thrive_ml.registry import load_champion_triager\n"
+        "result = load_champion_triager().triage('Year 10 girl, panic attacks in lessons.')\n"
+        "print(result.model_version, 'mlflow' in sys.modules)"
+    )
+    env = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": f"sqlite:///{root}/mlflow.db",
+        "THRIVE_MODEL_DIR": str(root / "models"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == [version, "False"]
+
+
+def test_refresh_asks_mlflow_when_the_champion_moved_behind_the_pointer(registry_env, small_data):
+    registry, _, _ = registry_env
+    if len(registry.list_versions()) < 2:
+        registry.train_and_register(small_data, SMALL)
+    current = registry.load_champion_triager(refresh=True).model_version
+    other = next(v.version for v in registry.list_versions() if v.version != current)
+    client = registry._client()
+    client.set_registered_model_alias(registry.MODEL_NAME, registry.CHAMPION, other)  # as the UI
+    try:
+        assert registry.load_champion_triager().model_version == current  # the pointer, by design
+        assert registry.load_champion_triager(refresh=True).model_version == other
+        assert registry.load_champion_triager().model_version == other  # pointer rewritten
+    finally:
+        client.set_registered_model_alias(registry.MODEL_NAME, registry.CHAMPION, current)
+        registry.load_champion_triager(refresh=True)
+
+
+def test_a_pointer_from_another_tracking_store_is_not_used(registry_env, tmp_path, monkeypatch):
+    registry, _, root = registry_env
+    registry.load_champion_triager(refresh=True)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/other.db")
+    get_settings.cache_clear()
+    try:
+        assert (root / "models" / "champion.json").is_file()
+        with pytest.raises(NoChampionError, match="make model"):
+            registry.load_champion_triager()
+    finally:
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root}/mlflow.db")
+        get_settings.cache_clear()
+        registry.load_champion_triager(refresh=True)
+
+
+def test_artifacts_of_either_format_load_only_with_a_matching_checksum(small_model, tmp_path):
+    import joblib
+
+    from thrive_ml import champion
+
+    pickled, legacy = tmp_path / champion.MODEL_FILE, tmp_path / champion.LEGACY_MODEL_FILE
+    champion.dump_model(small_model, pickled)
+    joblib.dump(small_model, legacy, compress=3)
+    for path in (pickled, legacy):
+        triager = champion.load_verified(path, champion.sha256_file(path), "7", explain=False)
+        assert triager.model_version == "7"
+        np.testing.assert_array_equal(
+            triager.model.predict_proba(["Year 8 boy, anxious."]),
+            small_model.predict_proba(["Year 8 boy, anxious."]),
+        )
+        with pytest.raises(ModelIntegrityError, match="checksum"):
+            champion.load_verified(path, "0" * 64, "7", explain=False)
+
+
+def test_a_pointer_that_is_unreadable_or_leaves_the_cache_is_not_trusted(tmp_path, monkeypatch):
+    from thrive_ml import champion
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/store.db")
+    monkeypatch.setenv("THRIVE_MODEL_DIR", str(tmp_path / "models"))
+    get_settings.cache_clear()
+    try:
+        (tmp_path / "models" / "v1").mkdir(parents=True)
+        inside = tmp_path / "models" / "v1" / champion.MODEL_FILE
+        inside.write_bytes(b"model")
+        champion.write_pointer("1", "ab" * 32, inside, "2026.1")
+        assert champion.read_pointer().path == "v1/referral_model.pkl"
+        pointer = json.loads(champion.pointer_path().read_text())
+        champion.pointer_path().write_text(json.dumps({**pointer, "path": "../elsewhere.pkl"}))
+        assert champion.read_pointer() is None
+        champion.pointer_path().write_text("{not json")
+        assert champion.read_pointer() is None
+        with pytest.raises(NoChampionError, match="make model"):
+            champion.load_local_champion()
+    finally:
+        get_settings.cache_clear()
+
+
 def test_gates_refuse_a_version_that_misses_a_safety_item(registry_env, small_data):
     registry, _, _ = registry_env
     second = registry.train_and_register(small_data, SMALL)
@@ -115,6 +223,52 @@ def test_pyfunc_gives_the_same_answer_as_the_triager(registry_env):
         assert json.loads(row)["thrive_group"] == expected["thrive_group"]
         assert json.loads(row)["thrive_probabilities"] == expected["thrive_probabilities"]
         assert json.loads(row)["needs_human_review"] == expected["needs_human_review"]
+
+
+@pytest.mark.slow
+def test_spark_udf_gives_the_same_results_as_the_triager(registry_env, tmp_path, monkeypatch):
+    """`mlflow.pyfunc.spark_udf` on a local one-core Spark: the full result, field for field."""
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs a Java runtime (17 or later) on PATH; none found")
+    import mlflow.pyfunc
+    from pyspark.sql import SparkSession
+
+    registry, _, _ = registry_env
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # workers use this venv
+    monkeypatch.setenv("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    ids = ["a", "b", "c", "d", "e"]
+    texts = [
+        "Year 9 boy, angry outbursts since Christmas, still at school.",
+        "hello",
+        "She has been cutting her arms every night and says she wants to die.",
+        "Re: Amy, 14. Low mood for four months. Denies self-harm. Keen to try CBT.",
+        "Mum worried – Y10 girl 😊 panic attacks in lessons, 3/12, no other agencies.",
+    ]
+    spark = (
+        SparkSession.builder.master("local[1]")
+        .appName("thrive-ml-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.sql.catalogImplementation", "in-memory")
+        .config("spark.sql.warehouse.dir", str(tmp_path / "warehouse"))
+        .config("spark.local.dir", str(tmp_path / "spark"))
+        .getOrCreate()
+    )
+    try:
+        udf = mlflow.pyfunc.spark_udf(
+            spark, f"models:/{registry.MODEL_NAME}@{registry.CHAMPION}", env_manager="local"
+        )
+        frame = spark.createDataFrame(list(zip(ids, texts, strict=True)), ["id", "text"])
+        got = frame.select(udf("id", "text").alias("triage")).select("triage.*").toPandas()
+    finally:
+        spark.stop()
+    got = got.set_index("id").loc[ids]
+    direct = registry.load_champion_triager(refresh=True).triage_many(texts, ids)
+    assert [json.loads(r) for r in got["result"]] == [
+        json.loads(r.model_dump_json()) for r in direct
+    ]
+    assert got["thrive_group"].tolist() == [r.thrive_group.value for r in direct]
+    assert got["needs_human_review"].tolist() == [r.needs_human_review for r in direct]
 
 
 def test_cli_predict_without_a_champion_is_one_actionable_line(tmp_path: Path):

@@ -5,11 +5,16 @@ as a dataset input, and the model as a pyfunc that returns the FULL triage resul
 safety rules), so `mlflow models serve` answers exactly as the CLI does. Promotion to the
 `champion` alias is gated on safety recall and on not falling behind the current champion.
 Loading verifies the artifact's checksum. No referral text reaches params, tags or logs.
+
+Loading the champion does not need MLflow once it has been verified here: promotion and every
+verified load leave a pointer in the model cache (see `thrive_ml.champion`), and
+`load_champion_triager()` reads it; `load_champion_triager(refresh=True)` asks MLflow again.
+Heavy imports (mlflow, pandas, training code) happen inside the functions that need them, so
+`import thrive_ml.registry` stays cheap for the serving path.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -19,14 +24,11 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
-import pandas as pd
-
-from thrive_ml import __version__
+from thrive_ml import __version__, champion
+from thrive_ml.champion import MODEL_FILE, MODEL_FILES, MODEL_NAME, sha256_file
 from thrive_ml.config import get_settings
-from thrive_ml.datasets import load_generated, load_labelled_jsonl
 from thrive_ml.errors import (
     InputFormatError,
     ModelIntegrityError,
@@ -34,23 +36,36 @@ from thrive_ml.errors import (
     PromotionRefusedError,
     RegistryError,
 )
-from thrive_ml.model.estimator import GROUPS, ReferralClassifier
-from thrive_ml.model.train import (
-    SetScores,
-    TrainingOutcome,
-    TrainParams,
-    score_set,
-    train_and_evaluate,
-)
 from thrive_ml.safety import rules_version
 from thrive_ml.triage import Triager
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from thrive_ml.model.estimator import ReferralClassifier
+    from thrive_ml.model.train import SetScores, TrainingOutcome, TrainParams
+
 log = logging.getLogger(__name__)
 
-MODEL_NAME = "thrive-referral-classifier"
+__all__ = [
+    "CHAMPION",
+    "MODEL_FILE",
+    "MODEL_NAME",
+    "RegisterOutcome",
+    "VersionInfo",
+    "champion_version",
+    "check_gates",
+    "list_versions",
+    "load_champion_triager",
+    "load_version_triager",
+    "promote",
+    "sha256_file",
+    "train_and_register",
+    "version_headline",
+]
+
 EXPERIMENT = "thrive-ml"
 CHAMPION = "champion"
-MODEL_FILE = "referral_model.joblib"
 META_FILE = "model_meta.json"
 # Gates (issue: promotion): every must-route safety item routes; dev macro-F1 may not fall more
 # than this below the current champion's.
@@ -86,31 +101,21 @@ def _not_found() -> type[Exception]:
     return MlflowException
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # ---------------------------------------------------------------------------- pyfunc
 
 
 def _pyfunc_class() -> type:
     import mlflow.pyfunc
+    import pandas as pd
 
     class TriagePyfunc(mlflow.pyfunc.PythonModel):
         """Full triage result (model + safety rules) for each row's `text`."""
 
         def load_context(self, context: Any) -> None:
             meta = json.loads(Path(context.artifacts["meta"]).read_text())
-            model_path = Path(context.artifacts["model"])
-            if sha256_file(model_path) != meta["sha256"]:
-                raise ModelIntegrityError(
-                    f"{model_path.name} does not match its recorded checksum; re-register the model"
-                )
-            self.triager = Triager(joblib.load(model_path), meta["model_version"])
+            self.triager = champion.load_verified(
+                Path(context.artifacts["model"]), meta["sha256"], meta["model_version"], True
+            )
 
         def predict(
             self, context: Any, model_input: pd.DataFrame, params: Any = None
@@ -146,6 +151,8 @@ class RegisterOutcome:
 
 
 def _eval_sets(progress: Progress | None) -> dict[str, pd.DataFrame]:
+    from thrive_ml.datasets import load_labelled_jsonl
+
     settings = get_settings()
     sets: dict[str, pd.DataFrame] = {}
     if settings.dev_set.is_file():
@@ -158,6 +165,8 @@ def _eval_sets(progress: Progress | None) -> dict[str, pd.DataFrame]:
 
 
 def _safety_set() -> pd.DataFrame | None:
+    from thrive_ml.datasets import load_labelled_jsonl
+
     path = get_settings().safety_dev_set
     return load_labelled_jsonl(path) if path.is_file() else None
 
@@ -191,6 +200,7 @@ def _figures(outcome: TrainingOutcome, scored: dict[str, SetScores], out_dir: Pa
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from thrive_ml.model.estimator import GROUPS
     from thrive_ml.model.evaluate import reliability_curve
 
     paths = []
@@ -294,8 +304,12 @@ def train_and_register(
 ) -> RegisterOutcome:
     """Train, evaluate, log a run, register a new version and promote it if the gates pass."""
     mlflow = _mlflow()
+    import pandas as pd
     from mlflow.data import from_pandas
     from mlflow.models import infer_signature
+
+    from thrive_ml.datasets import load_generated, load_labelled_jsonl
+    from thrive_ml.model.train import TrainParams, score_set, train_and_evaluate
 
     params = params or TrainParams()
     data = load_generated(data_path)
@@ -376,7 +390,7 @@ def train_and_register(
         if card.is_file():
             mlflow.log_artifact(str(card), artifact_path="cards")
         model_path = tmpdir / MODEL_FILE
-        joblib.dump(outcome.model, model_path, compress=3)
+        champion.dump_model(outcome.model, model_path)
         checksum = sha256_file(model_path)
         meta_path = tmpdir / META_FILE
         meta_path.write_text(
@@ -424,7 +438,7 @@ def train_and_register(
                 "pydantic",
                 "pyyaml",
                 "rapidfuzz",
-                "joblib",
+                "joblib",  # versions registered before MODEL_FILE became a plain pickle
             ],
         )
         mv = mlflow.register_model(info.model_uri, MODEL_NAME)
@@ -512,7 +526,27 @@ def check_gates(version: str) -> list[str]:
 
 
 def _set_champion(version: str) -> None:
+    """Move the alias, then point the local model cache at the new champion.
+
+    The old pointer goes first, so a failure in between leaves no pointer (the next load asks
+    MLflow) rather than a stale one."""
+    champion.clear_pointer()
     _client().set_registered_model_alias(MODEL_NAME, CHAMPION, version)
+    try:
+        model_path, expected, rules = _cached_artifact(version)
+        actual = sha256_file(model_path)
+        if actual != expected:
+            raise ModelIntegrityError(
+                f"model version {version} at {model_path} has checksum {actual[:12]}..., "
+                f"registry records {expected[:12]}...; delete {model_path.parent} and retry"
+            )
+        champion.write_pointer(version, expected, model_path, rules)
+    except (OSError, RegistryError) as exc:
+        log.warning(
+            "version %s is the champion but is not cached locally (%s); the next load asks MLflow",
+            version,
+            exc,
+        )
 
 
 def promote(version: str, force: bool = False, reason: str | None = None) -> list[str]:
@@ -570,43 +604,69 @@ def list_versions() -> list[VersionInfo]:
 # ---------------------------------------------------------------------------- loading
 
 
-def load_champion_triager(explain: bool = True) -> Triager:
-    """The serving model: download the champion (cached under models/), verify, load."""
+def load_champion_triager(explain: bool = True, refresh: bool = False) -> Triager:
+    """The serving model, its artifact's checksum verified on every load.
+
+    Without `refresh`, the pointer that promotion and the last verified load left in the model
+    cache is used when it is there and for this tracking store: MLflow is not imported, which
+    is most of a cold start. With `refresh=True` (the HTTP service's admin reload), or when
+    there is no usable pointer, MLflow is asked which version is the champion; its artifact is
+    downloaded into the cache if missing, verified, loaded, and the pointer rewritten.
+    """
+    if not refresh:
+        pointer = champion.read_pointer()
+        if pointer is not None:
+            return champion.load_pointer(pointer, explain)
     version = champion_version()
     uri = get_settings().mlflow_tracking_uri
     if version is None:
+        if champion.read_pointer() is not None:  # this store's champion is gone: forget it
+            champion.clear_pointer()
         raise NoChampionError(f"no '{CHAMPION}' alias for {MODEL_NAME} at {uri}; run `make model`")
-    return load_version_triager(version, explain)
+    model_path, expected, rules = _cached_artifact(version)
+    triager = champion.load_verified(model_path, expected, version, explain)
+    champion.write_pointer(version, expected, model_path, rules)
+    return triager
 
 
 def load_version_triager(version: str, explain: bool = True) -> Triager:
+    """Any registered version, downloaded into the model cache if needed, checksum verified."""
+    model_path, expected, _ = _cached_artifact(version)
+    return champion.load_verified(model_path, expected, version, explain)
+
+
+def _cached_artifact(version: str) -> tuple[Path, str, str]:
+    """(cached artifact path, registry sha256, rules_version) for a version; downloads the
+    artifact into the model cache when it is not there. The bytes are not checked here."""
     client = _client()
     mv = client.get_model_version(MODEL_NAME, version)
     expected = mv.tags.get("sha256")
-    cache = Path(get_settings().model_cache_dir) / f"v{version}"
-    model_path = cache / MODEL_FILE
-    if not model_path.is_file():
-        mlflow = _mlflow()
-        tmp = Path(tempfile.mkdtemp())
-        try:
-            local = Path(
-                mlflow.artifacts.download_artifacts(
-                    artifact_uri=f"models:/{MODEL_NAME}/{version}", dst_path=str(tmp)
-                )
-            )
-            found = {p.name: p for p in local.rglob("*") if p.name in (MODEL_FILE, META_FILE)}
-            if MODEL_FILE not in found:
-                raise ModelIntegrityError(f"version {version} has no {MODEL_FILE}; re-register it")
-            cache.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(found[MODEL_FILE], model_path)
-            if META_FILE in found:
-                shutil.copy2(found[META_FILE], cache / META_FILE)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    actual = sha256_file(model_path)
-    if expected is None or actual != expected:
+    if expected is None:
         raise ModelIntegrityError(
-            f"model version {version} at {model_path} has checksum {actual[:12]}..., registry "
-            f"records {str(expected)[:12]}...; delete {cache} and retry, or re-register"
+            f"model version {version} has no sha256 tag, so its artifact cannot be verified; "
+            "re-register it with `thrive-ml train`"
         )
-    return Triager(joblib.load(model_path), version, explain=explain)
+    cache = champion.version_dir(version)
+    cached = [cache / name for name in MODEL_FILES if (cache / name).is_file()]
+    if cached:
+        return cached[0], expected, mv.tags.get("rules_version", "-")
+    mlflow = _mlflow()
+    tmp = Path(tempfile.mkdtemp())
+    try:
+        local = Path(
+            mlflow.artifacts.download_artifacts(
+                artifact_uri=f"models:/{MODEL_NAME}/{version}", dst_path=str(tmp)
+            )
+        )
+        found = {p.name: p for p in local.rglob("*") if p.name in (*MODEL_FILES, META_FILE)}
+        names = [name for name in MODEL_FILES if name in found]
+        if not names:
+            raise ModelIntegrityError(f"version {version} has no {MODEL_FILE}; re-register it")
+        cache.mkdir(parents=True, exist_ok=True)
+        model_path = cache / names[0]
+        shutil.copy2(found[names[0]], model_path)
+        if META_FILE in found:
+            shutil.copy2(found[META_FILE], cache / META_FILE)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return model_path, expected, mv.tags.get("rules_version", "-")

@@ -15,22 +15,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from thrive_ml.model.estimator import (
     FACTORS,
     GROUPS,
+    Contribution,
     ReferralClassifier,
     risk_context_token,
     safety_report,
 )
 from thrive_ml.model.explain import spans_for
 from thrive_ml.result import Explanation, TriageResult
+from thrive_ml.safety import SafetyReport
 from thrive_ml.taxonomy import ExclusionFactor, ReviewReason, ThriveGroup
 
 MODEL_RISK_REASON = f"model:{ThriveGroup.GETTING_RISK_SUPPORT.value}"
+_GROUP_ENUMS: tuple[ThriveGroup, ...] = tuple(ThriveGroup(g) for g in GROUPS)
+_FACTOR_ENUMS: tuple[ExclusionFactor, ...] = tuple(ExclusionFactor(f) for f in FACTORS)
+
+
+def _fewer_words_than(text: str, n: int) -> bool:
+    """`len(text.split()) < n` without splitting a long text past its first n words."""
+    return len(text.split(maxsplit=n)) < n if n > 0 else False
 
 
 @dataclass(frozen=True)
@@ -74,43 +82,48 @@ class Triager:
         if not texts:
             return []
         reports = [safety_report(t) for t in texts]
-        Z = self.model.transform_text(texts)
-        group_p = self.model.group_proba_from_features(Z)
-        factor_p = self.model.factor_proba_from_features(Z)
-        referral_p = self.model.referral_proba_from_features(Z)
-        thresholds = self.model.factor_thresholds_
+        Z = self.model.transform_text(texts, reports)
+        group_p, factor_p, referral_p = self.model.score_features(Z)
+        orders = np.argsort(group_p, axis=1)[:, ::-1]
+        contributions = (
+            self.model.contributions_for_rows(Z, orders[:, 0].tolist(), top=8)
+            if self.explain
+            else None
+        )
+        # Every comparison is made on the arrays, in their own dtype, then the rows become
+        # Python lists: per-element numpy access cost more than the work.
+        policy = self.policy
+        rows = np.arange(len(texts))
+        firsts = orders[:, 0].tolist()
+        margins = group_p[rows, orders[:, 0]] - group_p[rows, orders[:, 1]]
+        unsure = (margins < policy.min_margin).tolist()
+        unlike_referral = (referral_p < policy.min_referral_probability).tolist()
+        chosen_rows = (factor_p >= self.model.factor_thresholds_).tolist()
+        group_rows, factor_rows = group_p.tolist(), factor_p.tolist()
         out = []
         for i, text in enumerate(texts):
             report = reports[i]
-            probs = group_p[i]
-            order = np.argsort(probs)[::-1]
-            group = ThriveGroup(GROUPS[order[0]])
+            probs = group_rows[i]
+            group = _GROUP_ENUMS[firsts[i]]
             reasons = list(report.review_reasons)  # safety first, never removed
             if group is ThriveGroup.GETTING_RISK_SUPPORT:
                 reasons.append(MODEL_RISK_REASON)
-            not_referral = (
-                len(text.split()) < self.policy.min_words
-                or referral_p[i] < self.policy.min_referral_probability
-            )
+            not_referral = _fewer_words_than(text, policy.min_words) or unlike_referral[i]
             if not_referral:
                 reasons.append(ReviewReason.NOT_A_REFERRAL.value)
-            elif probs[order[0]] - probs[order[1]] < self.policy.min_margin:
+            elif unsure[i]:
                 reasons.append(ReviewReason.LOW_CONFIDENCE.value)
-            factors = [
-                ExclusionFactor(FACTORS[j])
-                for j in range(len(FACTORS))
-                if factor_p[i, j] >= thresholds[j]
-            ]
             result = TriageResult(
                 id=ids[i],
                 thrive_group=group,
                 thrive_probabilities={
-                    ThriveGroup(g): round(float(p), 4) for g, p in zip(GROUPS, probs, strict=True)
+                    g: round(p, 4) for g, p in zip(_GROUP_ENUMS, probs, strict=True)
                 },
-                exclusion_factors=[] if not_referral else factors,
+                exclusion_factors=[]
+                if not_referral
+                else [f for f, on in zip(_FACTOR_ENUMS, chosen_rows[i], strict=True) if on],
                 exclusion_probabilities={
-                    ExclusionFactor(f): round(float(p), 4)
-                    for f, p in zip(FACTORS, factor_p[i], strict=True)
+                    f: round(p, 4) for f, p in zip(_FACTOR_ENUMS, factor_rows[i], strict=True)
                 },
                 risk_flags=list(report.flags),
                 needs_human_review=report.routes_to_review
@@ -118,16 +131,21 @@ class Triager:
                 review_reasons=reasons,
                 model_version=self.model_version,
                 rules_version=report.rules_version,
-                explanations=self._explain(text, int(order[0]), Z[i]) if self.explain else [],
+                explanations=(
+                    self._explain(text, report, contributions[i])
+                    if contributions is not None
+                    else []
+                ),
             )
             out.append(result)
         return out
 
-    def _explain(self, text: str, group_index: int, features: Any) -> list[Explanation]:
-        contributions = self.model.word_contributions(text, group_index, top=8, features=features)
+    def _explain(
+        self, text: str, report: SafetyReport, contributions: list[Contribution]
+    ) -> list[Explanation]:
         # Risk mentions reach the model as context tokens ("zzselfharmaffirmed"); point those
         # back at the flagged words themselves.
-        flag_spans = {risk_context_token(f): f for f in safety_report(text).flags}
+        flag_spans = {risk_context_token(f): f for f in report.flags}
         spans: list[Explanation] = []
         words = []
         for c in contributions:

@@ -88,3 +88,26 @@ def test_word_only_model_fits_and_explains(small_data):
     vocab = set(model.word_names_)
     contributions = model.word_contributions(TEXTS[0], int(P[0].argmax()))
     assert all(c.feature in vocab and c.weight > 0 for c in contributions)
+
+
+def test_scoring_all_heads_at_once_equals_each_heads_own_predict_proba(small_model):
+    Z = small_model.transform_text([*TEXTS, "hello", "She cuts her arms most nights."])
+    group_p, factor_p, referral_p = small_model.score_features(Z)
+    base, head = small_model.group_base_, small_model.group_head_
+    stack = np.hstack([base.decision_function(Z), Z[:, -35:].toarray()])
+    expected_group = head.predict_proba(stack)[:, [list(head.classes_).index(g) for g in GROUPS]]
+    np.testing.assert_array_equal(group_p, expected_group)
+    np.testing.assert_array_equal(
+        factor_p, np.column_stack([h.predict_proba(Z)[:, 1] for h in small_model.factor_heads_])
+    )
+    np.testing.assert_array_equal(referral_p, small_model.referral_head_.predict_proba(Z)[:, 1])
+
+
+def test_contributions_for_a_batch_equal_those_for_each_text(small_model):
+    texts = [*TEXTS, "She has been cutting her arms every night and says she wants to die."]
+    Z = small_model.transform_text(texts)
+    groups = small_model.score_features(Z)[0].argmax(axis=1).tolist()
+    batch = small_model.contributions_for_rows(Z, groups, top=8)
+    assert any(batch)
+    for text, group, row in zip(texts, groups, batch, strict=True):
+        assert row == small_model.word_contributions(text, group, top=8)

@@ -12,21 +12,25 @@ parameters, `fit` validates and learns, fitted state ends in `_`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 from joblib import Parallel, delayed
 from scipy import sparse
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils.extmath import softmax
 from sklearn.utils.validation import check_is_fitted
 
+from thrive_ml.model.features import WordCachedCharTfidf, WordNgramTfidf
 from thrive_ml.result import RiskFlag
 from thrive_ml.safety import SafetyReport, assess
 from thrive_ml.taxonomy import ContextStatus, ExclusionFactor, RiskIndicator, ThriveGroup
@@ -35,22 +39,32 @@ GROUPS: tuple[str, ...] = tuple(g.value for g in ThriveGroup)
 FACTORS: tuple[str, ...] = tuple(f.value for f in ExclusionFactor)
 
 # Referrers write "self-harm", "self harm" and "selfharm"; "Y9" and "year 9"; "4/12". Light,
-# meaning-preserving folding helps word n-grams generalise across voices.
-_FOLDS = (
-    (re.compile(r"[\u2018\u2019\u02bc`]"), "'"),
-    (re.compile(r"[\u201c\u201d]"), '"'),
-    (re.compile(r"\bself[\s-]+(harm|harming|harmed|injur\w*)", re.I), r"self\1"),
-    (re.compile(r"\by(?:ear)?\s?(\d{1,2})\b", re.I), r"year\1"),
-    (re.compile(r"\b(\d{1,2})/12\b"), r"\1 months"),
-    (re.compile(r"\b(\d{1,2})/52\b"), r"\1 weeks"),
-    (re.compile(r"\d+(?:\.\d+)?"), lambda m: "num" if len(m.group(0)) > 2 else m.group(0)),
+# meaning-preserving folding helps word n-grams generalise across voices. Each fold has a quick
+# test that is true wherever its pattern can match, so a text skips the folds it cannot need
+# (the patterns cost ~15 us each on a 700-character referral; the tests, a substring search).
+# "self" under re.IGNORECASE: only e/E, l/L, f/F match "elf", so `"elf" in text.lower()` is
+# exact. The year pattern is r"\by(?:ear)?\s?(\d{1,2})\b" (re.I) written with its word
+# boundary as a look-behind after the first letter, which lets the engine scan for [yY] fast.
+_FOLDS: tuple[tuple[re.Pattern[str], Any, Callable[[str], bool] | None], ...] = (
+    (re.compile(r"[\u2018\u2019\u02bc`]"), "'", None),
+    (re.compile(r"[\u201c\u201d]"), '"', None),
+    (
+        re.compile(r"\bself[\s-]+(harm|harming|harmed|injur\w*)", re.I),
+        r"self\1",
+        lambda t: "elf" in t.lower(),
+    ),
+    (re.compile(r"[yY](?<!\w[yY])(?:[eE][aA][rR])?\s?(\d{1,2})\b"), r"year\1", None),
+    (re.compile(r"\b(\d{1,2})/12\b"), r"\1 months", lambda t: "/12" in t),
+    (re.compile(r"\b(\d{1,2})/52\b"), r"\1 weeks", lambda t: "/52" in t),
+    (re.compile(r"\d+(?:\.\d+)?"), lambda m: "num" if len(m.group(0)) > 2 else m.group(0), None),
 )
 
 
 def fold_text(text: str) -> str:
     """Normalise spelling variants before vectorising; never changes what the text says."""
-    for pattern, repl in _FOLDS:
-        text = pattern.sub(repl, text)
+    for pattern, repl, could_match in _FOLDS:
+        if could_match is None or could_match(text):
+            text = pattern.sub(repl, text)
     return text.lower()
 
 
@@ -64,6 +78,7 @@ def _token(indicator: RiskIndicator, status: ContextStatus) -> str:
     return "zz" + indicator.value.replace("_", "") + status.value.replace("_", "")
 
 
+RISK_TOKEN_PATTERN = r"z(?<!\wz)z[a-z]+\b"  # noqa: S105 - a regex, not a password
 RISK_CONTEXT_TOKENS: tuple[str, ...] = tuple(
     _token(i, s) for i in RiskIndicator for s in ContextStatus
 )
@@ -74,14 +89,15 @@ def risk_context_token(flag: RiskFlag) -> str:
     return _token(flag.indicator, flag.status)
 
 
-def mark_risk_context(text: str) -> str:
+def mark_risk_context(text: str, report: SafetyReport | None = None) -> str:
     """Replace each risk mention by a token naming its indicator and context.
 
     "Denies self-harm" and "has been self-harming" share the words "self-harm"; a bag of words
     cannot tell them apart, the safety rules' context engine can. After marking, the model sees
     "zzselfharmnegated" or "zzselfharmaffirmed", so a denial stops looking like a risk.
+    `report`: the text's SafetyReport when the caller already has it (triage does).
     """
-    flags = safety_report(text).flags
+    flags = (report if report is not None else safety_report(text)).flags
     if not flags:
         return text
     out, last = [], 0
@@ -104,7 +120,9 @@ def _first_names() -> frozenset[str]:
     )
 
 
-_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z]+\b")
+# r"\b[A-Z][a-zA-Z]+\b" with the leading boundary checked after the first letter: the same
+# matches, and the engine can skip ahead to capitals (twice as fast on a referral).
+_CAPITALISED = re.compile(r"[A-Z](?<!\w[A-Z])[a-zA-Z]+\b")
 
 
 def mask_names(text: str) -> str:
@@ -114,8 +132,8 @@ def mask_names(text: str) -> str:
     return _CAPITALISED.sub(lambda m: "xxname" if m.group(0).lower() in names else m.group(0), text)
 
 
-def preprocess(text: str) -> str:
-    return fold_text(mask_names(mark_risk_context(text)))
+def preprocess(text: str, report: SafetyReport | None = None) -> str:
+    return fold_text(mask_names(mark_risk_context(text, report)))
 
 
 class RiskContextMarker(TransformerMixin, BaseEstimator):
@@ -134,8 +152,11 @@ def build_features(
     max_word_features: int = 40000,
     max_char_features: int = 40000,
 ) -> Pipeline:
-    """Mark risk context once, then word and character TF-IDF side by side."""
-    words = TfidfVectorizer(
+    """Mark risk context once, then word and character TF-IDF side by side.
+
+    The vectorizers are scikit-learn's TfidfVectorizer with faster counting (model/features.py):
+    the same vocabulary and numbers, so the choice of features is untouched by speed."""
+    words = WordNgramTfidf(
         lowercase=False,
         ngram_range=word_ngrams,
         min_df=2,
@@ -145,9 +166,9 @@ def build_features(
         token_pattern=r"(?u)\b\w[\w']*\b",  # noqa: S106 - a regex, not a password
         dtype=np.float32,
     )
-    chars: TfidfVectorizer | str = "drop"  # FeatureUnion's word for a switched-off part
+    chars: WordCachedCharTfidf | str = "drop"  # FeatureUnion's word for a switched-off part
     if char_ngrams is not None:
-        chars = TfidfVectorizer(
+        chars = WordCachedCharTfidf(
             lowercase=False,
             analyzer="char_wb",
             ngram_range=char_ngrams,
@@ -161,7 +182,9 @@ def build_features(
     risk = CountVectorizer(
         lowercase=False,
         vocabulary=RISK_CONTEXT_TOKENS,
-        token_pattern=r"\bzz[a-z]+\b",  # noqa: S106 - a regex, not a password
+        # r"\bzz[a-z]+\b", its leading boundary checked after the first z so the engine can
+        # skip ahead to z's: the same tokens, ~10x faster.
+        token_pattern=RISK_TOKEN_PATTERN,
         binary=True,
         dtype=np.float32,
     )
@@ -194,6 +217,12 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
     columns, one fitted model, so training stays fast) and each factor's decision threshold
     is the one that maximises that factor's F1 on it. The team's hand-written sets are never
     seen here.
+
+    Speed: the text heads (THRIVE group, five factors, referral-or-not) are independent
+    logistic regressions over the same features, so `fit` runs them as one pool of `n_jobs`
+    processes, biggest first. `tol` is the heads' convergence tolerance (scikit-learn's).
+    `fit(..., safety_reports=...)` takes the texts' SafetyReports when the caller has them
+    (leave-one-voice-out fits the same texts many times).
     """
 
     def __init__(
@@ -206,6 +235,7 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
         factor_c: float = 2.0,
         stack_c: float = 1.0,
         validation_fraction: float = 0.15,
+        tol: float = 1e-4,
         random_state: int = 0,
         n_jobs: int | None = None,
     ) -> None:
@@ -217,6 +247,7 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
         self.factor_c = factor_c
         self.stack_c = stack_c
         self.validation_fraction = validation_fraction
+        self.tol = tol
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -227,6 +258,7 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
         y: Sequence[str],
         factors: Sequence | None = None,
         non_referrals: Sequence[str] = (),
+        safety_reports: Sequence[SafetyReport] | None = None,
     ) -> ReferralClassifier:
         texts = _as_texts(X)
         y = np.asarray(y, dtype=object)
@@ -241,6 +273,8 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"validation_fraction must be in (0, 0.5), got {self.validation_fraction}"
             )
+        if safety_reports is not None and len(safety_reports) != len(texts):
+            raise ValueError(f"X has {len(texts)} texts but {len(safety_reports)} safety reports")
         F = _factor_matrix(factors, len(texts))
         for j, name in enumerate(FACTORS):
             if F[:, j].min() == F[:, j].max():
@@ -252,47 +286,81 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
             random_state=self.random_state,
             stratify=y,
         )
+        self.__dict__.pop("_head_weights", None)  # derived from the heads about to be refitted
         self.features_ = build_features(
             self.word_ngrams, self.char_ngrams, self.max_word_features, self.max_char_features
         )
-        Z_all = self.features_.fit_transform(texts)
+        reports = safety_reports if safety_reports is not None else [None] * len(texts)
+        marked = [preprocess(t, r) for t, r in zip(texts, reports, strict=True)]
+        self.features_.steps[0][1].fit(texts)  # the marker is stateless; fitted for form
+        Z_all = self.features_[1:].fit_transform(marked)
         Z, Zv = Z_all[tr], Z_all[va]
 
-        base = LogisticRegression(C=self.group_c, max_iter=3000, random_state=self.random_state)
-        base.fit(Z, y[tr])
-        self.group_base_ = base
+        # Every text head at once, biggest first so the pool stays busy (see class docstring).
+        jobs = [(Z, y[tr], self.group_c, None, 3000)]
+        jobs += [(Z, F[tr, j], self.factor_c, None, 3000) for j in range(len(FACTORS))]
+        # A third, small head tells referrals from text that is not one (shopping lists,
+        # greetings, gibberish), so the result can say so instead of forcing a group.
+        if len(non_referrals):
+            Zn = self.features_.transform(_as_texts(non_referrals))
+            jobs.append(
+                (
+                    sparse.vstack([Z, Zn]).tocsr(),
+                    np.r_[np.ones(Z.shape[0]), np.zeros(Zn.shape[0])],
+                    1.0,
+                    "balanced",
+                    2000,
+                )
+            )
+        heads = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_head)(Xj, yj, c, weight, iters, self.tol, self.random_state)
+            for Xj, yj, c, weight, iters in jobs
+        )
+        self.group_base_ = base = heads[0]
+        self.factor_heads_ = heads[1 : 1 + len(FACTORS)]
+        self.referral_head_ = heads[1 + len(FACTORS)] if len(non_referrals) else None
+
         # Stacked calibration: a small multinomial logistic regression, fitted on rows the text
         # model never saw, maps its scores plus the safety rules' risk-context columns to
         # probabilities. It calibrates (log-loss on held-out rows) and lets an affirmed plan or
         # attempt count fully even where the words around it are unlike our training text.
         self.group_head_ = LogisticRegression(
             C=self.stack_c, max_iter=3000, random_state=self.random_state
-        ).fit(self._stack_inputs(Zv), y[va])
+        ).fit(self._stack_inputs(Zv, self._head_scores(Zv)[:, : len(base.classes_)]), y[va])
         self.classes_ = np.asarray(GROUPS, dtype=object)
 
-        self.factor_heads_ = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_factor)(Z, F[tr, j], self.factor_c, self.random_state)
-            for j in range(len(FACTORS))
-        )
         Pv = self.factor_proba_from_features(Zv)
         self.factor_thresholds_ = np.array(
             [_best_threshold(F[va, j], Pv[:, j]) for j in range(len(FACTORS))]
         )
-        # A third, small head tells referrals from text that is not one (shopping lists,
-        # greetings, gibberish), so the result can say so instead of forcing a group.
-        self.referral_head_ = None
-        if len(non_referrals):
-            Zn = self.features_.transform(_as_texts(non_referrals))
-            self.referral_head_ = LogisticRegression(
-                C=1.0, max_iter=2000, class_weight="balanced", random_state=self.random_state
-            ).fit(sparse.vstack([Z, Zn]), np.r_[np.ones(Z.shape[0]), np.zeros(Zn.shape[0])])
         self._cache_word_weights()
         return self
 
     # ------------------------------------------------------------------ prediction
-    def transform_text(self, X: Sequence[str]) -> sparse.csr_matrix:
+    def transform_text(
+        self, X: Sequence[str], reports: Sequence[SafetyReport] | None = None
+    ) -> sparse.csr_matrix:
+        """Feature rows for texts. `reports`: their SafetyReports, when the caller already has
+        them (triage does), so the safety rules read each text once whatever the batch size."""
         check_is_fitted(self, "features_")
-        return self.features_.transform(_as_texts(X))
+        texts = _as_texts(X)
+        if reports is None:
+            marked = [preprocess(t) for t in texts]
+        elif len(reports) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(reports)} safety reports")
+        else:
+            marked = [preprocess(t, r) for t, r in zip(texts, reports, strict=True)]
+        return self._vectorize(marked)
+
+    def _vectorize(self, marked: list[str]) -> sparse.csr_matrix:
+        """The FeatureUnion's blocks side by side, as its `transform` stacks them, without its
+        per-call machinery (a one-worker joblib pool, output wrapping): for a single text that
+        machinery cost more than the features."""
+        union: FeatureUnion = self.features_.named_steps["tfidf"]
+        if union.transformer_weights:
+            return union.transform(marked)
+        blocks = [t.transform(marked) for _, t in union.transformer_list if t not in ("drop", None)]
+        return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         """Group probabilities, columns in GROUPS order (severity order, the contract's)."""
@@ -301,24 +369,76 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X: Sequence[str]) -> np.ndarray:
         return np.asarray(GROUPS, dtype=object)[self.predict_proba(X).argmax(axis=1)]
 
-    def _stack_inputs(self, Z: sparse.csr_matrix) -> np.ndarray:
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_head_weights", None)
+        return state
+
+    def _heads(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every text head's coefficients side by side (group scores, five factors, referral):
+        one sparse product scores a batch for all of them. Derived from the fitted heads on
+        first use and not pickled."""
+        cached = getattr(self, "_head_weights", None)
+        if cached is None:
+            heads = [self.group_base_, *self.factor_heads_]
+            if self.referral_head_ is not None:
+                heads.append(self.referral_head_)
+            W = np.ascontiguousarray(np.vstack([h.coef_ for h in heads]).T)
+            b = np.concatenate([np.ravel(h.intercept_) for h in heads])
+            cached = self._head_weights = (W, b)
+        return cached
+
+    def _head_scores(self, Z: sparse.csr_matrix) -> np.ndarray:
+        W, b = self._heads()
+        return np.asarray(Z @ W) + b
+
+    def score_features(self, Z: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(group probabilities in GROUPS order, factor probabilities in FACTORS order,
+        probability of being a referral at all) for feature rows, from one sparse product.
+
+        The same numbers as the heads' own `decision_function`/`predict_proba` (which compute
+        `Z @ coef.T + intercept`, then softmax or expit), without per-call validation."""
+        scores = self._head_scores(Z)
+        n_groups, n_factors = len(self.group_base_.classes_), len(self.factor_heads_)
+        group_p = self._group_proba_from_scores(Z, scores[:, :n_groups])
+        factor_p = expit(scores[:, n_groups : n_groups + n_factors])
+        referral_p = (
+            expit(scores[:, n_groups + n_factors])
+            if self.referral_head_ is not None
+            else np.ones(Z.shape[0])
+        )
+        return group_p, factor_p, referral_p
+
+    def _stack_inputs(
+        self, Z: sparse.csr_matrix, group_scores: np.ndarray | None = None
+    ) -> np.ndarray:
         risk = Z[:, -len(RISK_CONTEXT_TOKENS) :].toarray()
-        return np.hstack([self.group_base_.decision_function(Z), risk])
+        if group_scores is None:
+            group_scores = self.group_base_.decision_function(Z)
+        return np.hstack([group_scores, risk])
+
+    def _group_proba_from_scores(
+        self, Z: sparse.csr_matrix, group_scores: np.ndarray
+    ) -> np.ndarray:
+        head = self.group_head_
+        stack = self._stack_inputs(Z, group_scores)
+        if len(head.classes_) > 2:  # multinomial: softmax of the decision, as predict_proba
+            proba = softmax(stack @ head.coef_.T + head.intercept_, copy=False)
+        else:
+            proba = head.predict_proba(stack)
+        order = [list(head.classes_).index(g) for g in GROUPS]
+        return proba[:, order]
 
     def group_proba_from_features(self, Z: sparse.csr_matrix) -> np.ndarray:
-        proba = self.group_head_.predict_proba(self._stack_inputs(Z))
-        order = [list(self.group_head_.classes_).index(g) for g in GROUPS]
-        return proba[:, order]
+        return self.score_features(Z)[0]
 
     def factor_proba_from_features(self, Z: sparse.csr_matrix) -> np.ndarray:
         """(n, 5) probability of each factor, FACTORS order."""
-        return np.column_stack([h.predict_proba(Z)[:, 1] for h in self.factor_heads_])
+        return self.score_features(Z)[1]
 
     def referral_proba_from_features(self, Z: sparse.csr_matrix) -> np.ndarray:
         """Probability each text is a referral at all (1.0 when no such head was trained)."""
-        if self.referral_head_ is None:
-            return np.ones(Z.shape[0])
-        return self.referral_head_.predict_proba(Z)[:, 1]
+        return self.score_features(Z)[2]
 
     def predict_factor_proba(self, X: Sequence[str]) -> np.ndarray:
         return self.factor_proba_from_features(self.transform_text(X))
@@ -332,12 +452,13 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
         return self.features_.named_steps["tfidf"].transformer_list[0][1]
 
     def _cache_word_weights(self) -> None:
-        """Average each calibrated fold's coefficients: the direction a word n-gram pushes."""
+        """The direction each word n-gram pushes each group, and against the other groups."""
         words: TfidfVectorizer = self._words()
         n_words = len(words.vocabulary_)
         coefs = self.group_base_.coef_[:, :n_words]
         classes = list(self.group_base_.classes_)
         self.word_weights_ = coefs[[classes.index(g) for g in GROUPS]].astype(np.float32)
+        self.word_relative_ = self.word_weights_ - self.word_weights_.mean(axis=0)
         self.word_names_ = words.get_feature_names_out()
 
     def word_contributions(
@@ -348,29 +469,56 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
         `features`: the text's row from `transform_text`, when the caller already has it (the
         word block comes first), so explaining costs no second pass over the text."""
         check_is_fitted(self, "word_weights_")
-        n_words = self.word_weights_.shape[1]
-        if features is not None:
-            x = sparse.csr_matrix(features)[:, :n_words]
-        else:
-            x = self._words().transform([preprocess(text)])
-        idx, vals = x.indices, x.data
-        if idx.size == 0:
-            return []
-        w = self.word_weights_[:, idx]
-        relative = w[group_index] - w.mean(axis=0)
-        score = vals * relative
-        best = np.argsort(score)[::-1][:top]
-        return [
-            Contribution(str(self.word_names_[idx[i]]), float(score[i]))
-            for i in best
-            if score[i] > 0
-        ]
+        if features is None:
+            features = self._words().transform([preprocess(text)])
+        return self.contributions_for_rows(features, [group_index], top)[0]
+
+    def contributions_for_rows(
+        self, Z: sparse.csr_matrix, group_indices: Sequence[int], top: int = 5
+    ) -> list[list[Contribution]]:
+        """`word_contributions` for every row of a `transform_text` matrix at once.
+
+        Row i is explained for group `group_indices[i]`. The word block is cut from the batch
+        once and each row read straight from its arrays: slicing a sparse row per text cost
+        more than the arithmetic."""
+        check_is_fitted(self, "word_weights_")
+        relative = getattr(self, "word_relative_", None)
+        if relative is None:  # a model pickled before word_relative_ existed
+            relative = self.word_weights_ - self.word_weights_.mean(axis=0)
+        n_words = relative.shape[1]
+        Zw = sparse.csr_matrix(Z)[:, :n_words]
+        if len(group_indices) != Zw.shape[0]:
+            raise ValueError(f"{Zw.shape[0]} rows but {len(group_indices)} group indices")
+        names = self.word_names_
+        out: list[list[Contribution]] = []
+        for i, g in enumerate(group_indices):
+            a, b = Zw.indptr[i], Zw.indptr[i + 1]
+            if a == b:
+                out.append([])
+                continue
+            idx = Zw.indices[a:b]
+            score = Zw.data[a:b] * relative[g, idx]
+            best = np.argsort(score)[::-1][:top]
+            out.append(
+                [Contribution(str(names[idx[j]]), float(score[j])) for j in best if score[j] > 0]
+            )
+        return out
 
 
-def _fit_factor(Z: sparse.csr_matrix, y: np.ndarray, c: float, seed: int) -> LogisticRegression:
-    """Unweighted logistic regression: its probabilities stay honest; the threshold handles
-    the imbalance."""
-    return LogisticRegression(C=c, max_iter=3000, random_state=seed).fit(Z, y)
+def _fit_head(
+    Z: sparse.csr_matrix,
+    y: np.ndarray,
+    c: float,
+    class_weight: str | None,
+    max_iter: int,
+    tol: float,
+    seed: int,
+) -> LogisticRegression:
+    """One text head. Factor heads are unweighted: their probabilities stay honest and the
+    threshold handles the imbalance; the referral head is balanced (non-referrals are few)."""
+    return LogisticRegression(
+        C=c, class_weight=class_weight, max_iter=max_iter, tol=tol, random_state=seed
+    ).fit(Z, y)
 
 
 def _best_threshold(y: np.ndarray, p: np.ndarray) -> float:

@@ -22,24 +22,64 @@ class Span:
     weight: float
 
 
+# What re.IGNORECASE lets an ASCII letter match, spelt out. Without the flag, and with the word
+# boundary checked just after the first letter, a pattern begins with a character class, which
+# lets the regex engine skip ahead to candidate letters: ~2.5x faster than the plain
+# IGNORECASE pattern, with the same matches (i, k and s have non-ASCII case partners).
+_CASE_PARTNERS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+def _letter(ch: str) -> str:
+    if ch.isascii() and ch.isalpha():
+        low = ch.lower()
+        return f"[{low.upper()}{low}{_CASE_PARTNERS.get(low, '')}]"
+    if ch == "'":
+        return "['\u2019]?"
+    return re.escape(ch)
+
+
+def _caseless(text: str) -> str:
+    return "".join(_letter(ch) for ch in text)
+
+
 def _token_pattern(token: str) -> str | None:
+    """A folded token back as a pattern over the submitted text (ASCII tokens only)."""
     if token == "num":  # noqa: S105 - the folded-number token, not a password
         return None
     m = re.fullmatch(r"self(harm\w*|injur\w*)", token)
     if m:
-        return r"self[\s-]*" + re.escape(m.group(1))
+        return _caseless("self") + r"[\s-]*" + _caseless(m.group(1))
     m = re.fullmatch(r"year(\d{1,2})", token)
     if m:
-        return r"y(?:ear)?\s?" + m.group(1)
+        return _letter("y") + f"(?:{_caseless('ear')})?" + r"\s?" + m.group(1)
+    return _caseless(token)
+
+
+def _ignorecase_token_pattern(token: str) -> str | None:
+    """The same, for use with re.IGNORECASE (tokens with non-ASCII letters)."""
+    if token == "num":  # noqa: S105 - the folded-number token, not a password
+        return None
     return re.escape(token).replace("'", "['\u2019]?")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def feature_regex(feature: str) -> re.Pattern[str] | None:
-    parts = [_token_pattern(t) for t in feature.split(" ")]
+    """A word n-gram of the model as a pattern over the text as submitted (None: unfindable)."""
+    tokens = feature.split(" ")
+    if not all(t.isascii() for t in tokens):
+        parts = [_ignorecase_token_pattern(t) for t in tokens]
+        if any(p is None for p in parts):
+            return None
+        return re.compile(r"(?<!\w)" + r"\W+".join(parts) + r"(?!\w)", re.IGNORECASE)
+    parts = [_token_pattern(t) for t in tokens]
     if any(p is None for p in parts):
         return None
-    return re.compile(r"(?<!\w)" + r"\W+".join(parts) + r"(?!\w)", re.IGNORECASE)
+    body = r"\W+".join(parts)
+    first = _letter(tokens[0][0])
+    if first.startswith("[") and body.startswith(first):
+        # `(?<!\w)` moved after the first letter: "no word character before it".
+        return re.compile(first + rf"(?<!\w{first})" + body[len(first) :] + r"(?!\w)")
+    return re.compile(r"(?<!\w)" + body + r"(?!\w)")
 
 
 def spans_for(text: str, contributions: list[Contribution], limit: int = 5) -> list[Span]:

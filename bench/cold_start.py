@@ -1,0 +1,89 @@
+"""Benchmark: cold start, from a new Python process to the first triage result.
+
+Each run is a fresh `python -c` that imports the loader, loads the champion (checksum verified),
+triages one referral and prints the wall-clock time at that moment. The figure is that moment
+minus the moment just before the parent started the process, so interpreter start-up and every
+import count, and the child's exit does not; the whole process's life (with exit) is printed
+beside it. Prints medians of N runs for each way of loading, and a breakdown of the parts
+measured inside the child. Asserts nothing.
+
+- `registry`: `thrive_ml.registry.load_champion_triager()`, what `thrive-ml predict` and the
+  HTTP service call; it uses the local champion pointer (no MLflow) when there is one.
+- `pointer`: `thrive_ml.champion.load_local_champion()`, the MLflow-free loader alone.
+- `mlflow`: `load_champion_triager(refresh=True)`, asking MLflow as every load did before.
+
+Run after `make model`, from the repo root: `.venv/bin/python bench/cold_start.py [N]`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+TEXT = "Year 9 girl, low mood for three months, still attending school."
+
+LOADERS = {
+    "registry": "from thrive_ml.registry import load_champion_triager as load\ntr = load()",
+    "pointer": "from thrive_ml.champion import load_local_champion as load\ntr = load()",
+    "mlflow": "from thrive_ml.registry import load_champion_triager as load\ntr = load(refresh=True)",
+}
+
+BREAKDOWN = f"""
+import time
+t0 = time.perf_counter()
+from thrive_ml.champion import load_local_champion
+import thrive_ml.triage, joblib
+t1 = time.perf_counter()
+tr = load_local_champion()
+t2 = time.perf_counter()
+from thrive_ml.safety.rules import default_rules
+default_rules()
+t3 = time.perf_counter()
+tr.triage({TEXT!r})
+t4 = time.perf_counter()
+print(f"{{t1 - t0:.3f}} {{t2 - t1:.3f}} {{t3 - t2:.3f}} {{t4 - t3:.3f}}")
+"""
+
+
+def cold(code: str) -> tuple[float, float]:
+    """(seconds from spawn to the first result, seconds the whole process lived)."""
+    start_wall, start = time.time(), time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport time\nprint(time.time())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    lived = time.perf_counter() - start
+    return float(out.stdout.split()[-1]) - start_wall, lived
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    baseline = statistics.median(cold("pass")[0] for _ in range(n))
+    print(f"python start-up alone: {baseline:.2f} s (median of {n})")
+    for name, load in LOADERS.items():
+        runs = [cold(f"{load}\ntr.triage({TEXT!r})") for _ in range(n)]
+        ready = [r[0] for r in runs]
+        print(
+            f"cold start to first triage, {name:8s}: median {statistics.median(ready):.2f} s "
+            f"(min {min(ready):.2f}, max {max(ready):.2f}; whole process with exit "
+            f"{statistics.median(r[1] for r in runs):.2f} s; {n} runs)"
+        )
+    parts = []
+    for _ in range(n):
+        out = subprocess.run(
+            [sys.executable, "-c", BREAKDOWN], check=True, capture_output=True, text=True
+        )
+        parts.append([float(x) for x in out.stdout.split()])
+    imports, load, rules, first = (statistics.median(p[i] for p in parts) for i in range(4))
+    print(
+        f"breakdown (medians, in-process): imports {imports:.2f} s, model load + checksum "
+        f"{load:.2f} s, safety rules compile {rules:.2f} s, first triage {first:.3f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
