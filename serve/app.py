@@ -33,10 +33,12 @@ from thrive_ml.triage import Triager
 log = logging.getLogger("thrive_ml.serve")
 
 
-def _load_champion(_refresh: bool) -> Triager:
+def _load_champion(refresh: bool) -> Triager:
+    """At start-up the local champion pointer (fast, checksum verified); on an admin reload
+    the registry itself, so a version promoted elsewhere is picked up."""
     from thrive_ml import registry  # heavy (MLflow): imported when the model is loaded
 
-    return registry.load_champion_triager()
+    return registry.load_champion_triager(refresh=refresh)
 
 
 def _headline(version: str) -> dict[str, float]:
