@@ -225,6 +225,19 @@ def test_pyfunc_gives_the_same_answer_as_the_triager(registry_env):
         assert json.loads(row)["needs_human_review"] == expected["needs_human_review"]
 
 
+def test_pyfunc_accepts_text_without_an_id_like_the_cli_and_api(registry_env):
+    registry, _, _ = registry_env
+    import mlflow.pyfunc
+
+    model = mlflow.pyfunc.load_model(f"models:/{registry.MODEL_NAME}@champion")
+    got = model.predict(
+        pd.DataFrame({"text": ["Year 8 girl, worried about exams, sleeping badly."]})
+    )
+    assert got["thrive_group"].iloc[0] in set(
+        json.loads(got["result"].iloc[0])["thrive_probabilities"]
+    )
+
+
 @pytest.mark.slow
 def test_spark_udf_gives_the_same_results_as_the_triager(registry_env, tmp_path, monkeypatch):
     """`mlflow.pyfunc.spark_udf` on a local one-core Spark: the full result, field for field."""

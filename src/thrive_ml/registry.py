@@ -306,7 +306,8 @@ def train_and_register(
     mlflow = _mlflow()
     import pandas as pd
     from mlflow.data import from_pandas
-    from mlflow.models import infer_signature
+    from mlflow.models import ModelSignature, infer_signature
+    from mlflow.types.schema import ColSpec, Schema
 
     from thrive_ml.datasets import load_generated, load_labelled_jsonl
     from thrive_ml.model.train import TrainParams, score_set, train_and_evaluate
@@ -419,16 +420,20 @@ def train_and_register(
             python_model=pyfunc,
             artifacts={"model": str(model_path), "meta": str(meta_path)},
             code_paths=[str(Path(__file__).resolve().parent)],
-            signature=infer_signature(
-                example,
-                pd.DataFrame(
-                    {
-                        "id": ["x"],
-                        "thrive_group": ["x"],
-                        "needs_human_review": [True],
-                        "result": ["{}"],
-                    }
-                ),
+            signature=ModelSignature(
+                # `id` is optional, as in the CLI and the API: a caller may send text alone.
+                inputs=Schema([ColSpec("string", "id", required=False), ColSpec("string", "text")]),
+                outputs=infer_signature(
+                    example,
+                    pd.DataFrame(
+                        {
+                            "id": ["x"],
+                            "thrive_group": ["x"],
+                            "needs_human_review": [True],
+                            "result": ["{}"],
+                        }
+                    ),
+                ).outputs,
             ),
             input_example=example,
             pip_requirements=[
