@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 from uuid import uuid4
 
 from sqlalchemy import Engine, Select, exists, func, insert, select, text, true, update
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased
 
 from thrive_ml.errors import (
@@ -37,7 +36,7 @@ from thrive_ml.store.chain import (
     record_hash,
     utc_stamp,
 )
-from thrive_ml.store.db import make_engine, safe_url, write_engine
+from thrive_ml.store.db import db_errors, make_engine, safe_url, write_engine
 from thrive_ml.store.records import (
     Decision,
     NewPrediction,
@@ -389,17 +388,8 @@ class AuditStore:
 
     # -- internals ----------------------------------------------------------------------------
 
-    @contextmanager
-    def _db_errors(self, doing: str) -> Iterator[None]:
-        """Database failures become one actionable error without SQL parameters or text."""
-        try:
-            yield
-        except SQLAlchemyError as exc:
-            raise StoreUnavailableError(
-                f"could not {doing}: the audit store at {safe_url(self.url)} failed "
-                f"({_describe(exc)}); check the database is running and THRIVE_DATABASE_URL "
-                "is right, then retry"
-            ) from None
+    def _db_errors(self, doing: str) -> AbstractContextManager[None]:
+        return db_errors("audit store", self.url, doing)
 
     @contextmanager
     def _write_session(self) -> Iterator[Session]:
@@ -554,16 +544,6 @@ def _missing(first: int, last: int) -> str:
     if first == last:
         return f"record {first} missing (deleted?)"
     return f"records {first}-{last} missing (deleted?)"
-
-
-def _describe(exc: SQLAlchemyError) -> str:
-    """The failure's kind; connection-level driver messages too, which carry no data values."""
-    orig = getattr(exc, "orig", None)
-    kind = type(orig).__name__ if orig is not None else type(exc).__name__
-    if isinstance(exc, OperationalError) and orig is not None:
-        first_line = (str(orig).strip().splitlines() or [""])[0][:200]
-        return f"{kind}: {first_line}" if first_line else kind
-    return kind
 
 
 def _export_line(predicted: AuditRecord, review: StoredReview) -> str:

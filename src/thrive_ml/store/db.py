@@ -10,13 +10,15 @@ readers never wait for the writer.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
-from thrive_ml.errors import InputFormatError
+from thrive_ml.errors import InputFormatError, StoreUnavailableError
 
 WRITE_OPTION = "thrive_write"
 """Execution option marking a connection whose transactions will write (SQLite: BEGIN IMMEDIATE)."""
@@ -110,3 +112,25 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         immediate = conn.get_execution_options().get(WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def describe(exc: SQLAlchemyError) -> str:
+    """The failure's kind; connection-level driver messages too, which carry no data values."""
+    orig = getattr(exc, "orig", None)
+    kind = type(orig).__name__ if orig is not None else type(exc).__name__
+    if isinstance(exc, OperationalError) and orig is not None:
+        first_line = (str(orig).strip().splitlines() or [""])[0][:200]
+        return f"{kind}: {first_line}" if first_line else kind
+    return kind
+
+
+@contextmanager
+def db_errors(what: str, url: str | URL, doing: str) -> Iterator[None]:
+    """Database failures become one actionable error without SQL parameters or text."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise StoreUnavailableError(
+            f"could not {doing}: the {what} at {safe_url(url)} failed ({describe(exc)}); "
+            "check the database is running and THRIVE_DATABASE_URL is right, then retry"
+        ) from None

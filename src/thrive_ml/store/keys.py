@@ -11,18 +11,17 @@ from __future__ import annotations
 import builtins
 import hashlib
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Row, insert, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import ColumnElement, Engine, Row, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
-from thrive_ml.errors import KeyExistsError, KeyNotFoundError, StoreUnavailableError
+from thrive_ml.errors import KeyExistsError, KeyNotFoundError
 from thrive_ml.store.audit import AuditStore
 from thrive_ml.store.chain import utc_stamp
-from thrive_ml.store.db import safe_url, write_engine
+from thrive_ml.store.db import db_errors, write_engine
 from thrive_ml.store.records import check_key_name
 from thrive_ml.store.tables import ApiKey, Role
 
@@ -111,12 +110,7 @@ class KeyStore:
             digest = hash_key(raw_key)
         except UnicodeEncodeError:
             return None
-        stmt = select(ApiKey.name, ApiKey.role, ApiKey.created_at, ApiKey.revoked_at).where(
-            ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None)
-        )
-        with self._db_errors("check the API key"), self._engine.connect() as conn:
-            row = conn.execute(stmt).first()
-        return None if row is None else _info(row)
+        return self._active_where(ApiKey.key_hash == digest)
 
     def active(self, name: str) -> KeyInfo | None:
         """The named key's info if it exists and is not revoked, else None.
@@ -126,23 +120,18 @@ class KeyStore:
         """
         if not isinstance(name, str) or not name:
             return None
+        return self._active_where(ApiKey.name == name)
+
+    def _active_where(self, condition: ColumnElement[bool]) -> KeyInfo | None:
         stmt = select(ApiKey.name, ApiKey.role, ApiKey.created_at, ApiKey.revoked_at).where(
-            ApiKey.name == name, ApiKey.revoked_at.is_(None)
+            condition, ApiKey.revoked_at.is_(None)
         )
         with self._db_errors("check the API key"), self._engine.connect() as conn:
             row = conn.execute(stmt).first()
         return None if row is None else _info(row)
 
-    @contextmanager
-    def _db_errors(self, doing: str) -> Iterator[None]:
-        try:
-            yield
-        except SQLAlchemyError as exc:
-            raise StoreUnavailableError(
-                f"could not {doing}: the key store at {safe_url(self._engine.url)} failed "
-                f"({type(getattr(exc, 'orig', None) or exc).__name__}); check the database is "
-                "running and THRIVE_DATABASE_URL is right, then retry"
-            ) from None
+    def _db_errors(self, doing: str) -> AbstractContextManager[None]:
+        return db_errors("key store", self._engine.url, doing)
 
 
 def _info(row: Row[Any]) -> KeyInfo:
