@@ -12,11 +12,16 @@ measured inside the child. Asserts nothing.
 - `pointer`: `thrive_ml.champion.load_local_champion()`, the MLflow-free loader alone.
 - `mlflow`: `load_champion_triager(refresh=True)`, asking MLflow as every load did before.
 
+The safety rules' compiled regexes are cached on disk (thrive_ml.safety.regexcache), so each
+loader is timed twice: with the cache warm (every start after the first) and with it off
+(`THRIVE_CACHE_DIR=""`, what the very first start after an install or a rules change costs).
+
 Run after `make model`, from the repo root: `.venv/bin/python bench/cold_start.py [N]`.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -47,7 +52,7 @@ print(f"{{t1 - t0:.3f}} {{t2 - t1:.3f}} {{t3 - t2:.3f}} {{t4 - t3:.3f}}")
 """
 
 
-def cold(code: str) -> tuple[float, float]:
+def cold(code: str, env: dict[str, str] | None = None) -> tuple[float, float]:
     """(seconds from spawn to the first result, seconds the whole process lived)."""
     start_wall, start = time.time(), time.perf_counter()
     out = subprocess.run(
@@ -55,6 +60,7 @@ def cold(code: str) -> tuple[float, float]:
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
     lived = time.perf_counter() - start
     return float(out.stdout.split()[-1]) - start_wall, lived
@@ -64,25 +70,33 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     baseline = statistics.median(cold("pass")[0] for _ in range(n))
     print(f"python start-up alone: {baseline:.2f} s (median of {n})")
-    for name, load in LOADERS.items():
-        runs = [cold(f"{load}\ntr.triage({TEXT!r})") for _ in range(n)]
-        ready = [r[0] for r in runs]
+    no_cache = {**os.environ, "THRIVE_CACHE_DIR": ""}
+    cold(f"{LOADERS['registry']}\ntr.triage({TEXT!r})")  # fills the regex cache
+    for cache, env in (("warm", None), ("off", no_cache)):
+        for name, load in LOADERS.items():
+            runs = [cold(f"{load}\ntr.triage({TEXT!r})", env) for _ in range(n)]
+            ready = [r[0] for r in runs]
+            print(
+                f"cold start to first triage, {name:8s} (regex cache {cache:4s}): median "
+                f"{statistics.median(ready):.2f} s (min {min(ready):.2f}, max {max(ready):.2f}; "
+                f"whole process with exit {statistics.median(r[1] for r in runs):.2f} s; {n} runs)"
+            )
+        parts = []
+        for _ in range(n):
+            out = subprocess.run(
+                [sys.executable, "-c", BREAKDOWN],
+                check=True,
+                capture_output=True,
+                text=True,
+                env=env,
+            )
+            parts.append([float(x) for x in out.stdout.split()])
+        imports, load, rules, first = (statistics.median(p[i] for p in parts) for i in range(4))
         print(
-            f"cold start to first triage, {name:8s}: median {statistics.median(ready):.2f} s "
-            f"(min {min(ready):.2f}, max {max(ready):.2f}; whole process with exit "
-            f"{statistics.median(r[1] for r in runs):.2f} s; {n} runs)"
+            f"breakdown (regex cache {cache}, medians, in-process): imports {imports:.2f} s, "
+            f"model load + checksum {load:.2f} s, safety rules compile {rules:.2f} s, "
+            f"first triage {first:.3f} s"
         )
-    parts = []
-    for _ in range(n):
-        out = subprocess.run(
-            [sys.executable, "-c", BREAKDOWN], check=True, capture_output=True, text=True
-        )
-        parts.append([float(x) for x in out.stdout.split()])
-    imports, load, rules, first = (statistics.median(p[i] for p in parts) for i in range(4))
-    print(
-        f"breakdown (medians, in-process): imports {imports:.2f} s, model load + checksum "
-        f"{load:.2f} s, safety rules compile {rules:.2f} s, first triage {first:.3f} s"
-    )
 
 
 if __name__ == "__main__":

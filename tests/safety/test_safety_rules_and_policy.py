@@ -234,3 +234,17 @@ def test_every_lexicon_pattern_starts_with_a_letter_the_matcher_can_dispatch_on(
             if regexbuild.expand(alt) is None:
                 slow.append((i, alt[:40]))
     assert slow == []
+
+
+def test_capturing_group_is_rejected_naming_the_entry(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(GOOD.replace('phrase: "self harm"', 'pattern: "self (harm)"'), encoding="utf-8")
+    with pytest.raises(RulesFileError, match=r"lexicon entry 0 .*capturing group"):
+        load_rules_file(path)
+
+
+def test_broken_cue_pattern_is_rejected_naming_the_cue(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(GOOD.replace('{phrase: "no"', '{pattern: "no[t"'), encoding="utf-8")
+    with pytest.raises(RulesFileError, match="cue 0"):
+        load_rules_file(path)

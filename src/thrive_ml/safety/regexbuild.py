@@ -50,6 +50,8 @@ def _scan(body: str) -> Iterator[tuple[int, str, int, bool]]:
 
 def top_level_alternatives(body: str) -> list[str]:
     """Split `a|b(?:c|d)` into `a` and `b(?:c|d)`; respects groups, classes and escapes."""
+    if "|" not in body:  # most branches: no need to walk them
+        return [body] if body else []
     parts: list[str] = []
     current: list[str] = []
     for _, piece, depth, structural in _scan(body):
