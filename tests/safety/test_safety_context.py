@@ -90,3 +90,31 @@ def test_obfuscated_text_maps_back_to_the_original_span() -> None:
             assert text[start:end] == "\u0455\u200be\u200bl\u200bf h4rm"
             return
     raise AssertionError("no reading contains the folded phrase")
+
+
+def test_the_writers_own_words_are_not_someone_elses() -> None:
+    # "everyone" near the mention is not its subject when the mention says "me".
+    text = "some nights i thought everyone would honestly be better off without me."
+    assert _status(text, "better off without me", RiskIndicator.SUICIDAL_IDEATION) in (
+        ContextStatus.AFFIRMED,
+        ContextStatus.HYPOTHETICAL,
+    )
+    text = "My friends say I should talk to someone because I want to kill myself."
+    assert _status(text, "kill myself", RiskIndicator.SUICIDAL_IDEATION).routes
+
+
+def test_someone_elses_words_stay_someone_elses() -> None:
+    text = "My brother says he wants to kill himself and I am scared."
+    assert _status(text, "kill himself", RiskIndicator.SUICIDAL_IDEATION) is (
+        ContextStatus.OTHER_PERSON
+    )
+
+
+def test_a_threat_to_the_person_addressed_is_harm_to_others() -> None:
+    text = "He has shouted 'I'll stab you' at his little sister twice."
+    assert _status(text, "stab you", RiskIndicator.HARM_TO_OTHERS).routes
+    # ...while risk words said to someone else stay theirs.
+    text = "Kids online told her you should kill yourself."
+    assert _status(text, "kill yourself", RiskIndicator.SUICIDAL_IDEATION) is (
+        ContextStatus.OTHER_PERSON
+    )

@@ -37,6 +37,10 @@ _HOUSEHOLD_EXEMPT = frozenset(
     {RiskIndicator.SAFEGUARDING, RiskIndicator.HARM_TO_OTHERS, RiskIndicator.ACCESS_TO_MEANS}
 )
 _ROUTING_CATEGORIES = (CueCategory.HYPOTHETICAL, CueCategory.HISTORICAL)
+# The writer's own words inside a mention ("everyone would be better off without me", "I want
+# to kill myself") name who is at risk: a person mentioned nearby ("everyone", "my friends") is
+# not its subject. Harm to others and safeguarding are exempt: there "me" is the victim.
+_FIRST_PERSON = re.compile(r"(?<![a-z'])(?:me|myself|i|my|mine)(?![a-z'])")
 
 
 class CueHit(NamedTuple):
@@ -157,8 +161,15 @@ def status_in_sentence(
     addressee: re.Pattern[str] | None = None,
 ) -> ContextStatus:
     """Status of the mention [start, end) given the cues of its sentence (pure)."""
-    if addressee is not None and addressee.search(text, max(0, start - 5), end):
+    # "you" in or just before a mention ("you should kill yourself") is said to someone else;
+    # in a threat ("I'll stab you") the one addressed is the victim, so the threat stands.
+    if (
+        addressee is not None
+        and indicator is not RiskIndicator.HARM_TO_OTHERS
+        and addressee.search(text, max(0, start - 5), end)
+    ):
         return ContextStatus.OTHER_PERSON
+    own_words = indicator not in _HOUSEHOLD_EXEMPT and bool(_FIRST_PERSON.search(text, start, end))
     terminators = [c for c in cues if c.cue.direction is Direction.TERMINATE]
     victim = indicator in _HOUSEHOLD_EXEMPT and bool(
         _VICTIM.search(text, start, min(len(text), end + _VICTIM_WINDOW))
@@ -174,7 +185,8 @@ def status_in_sentence(
         elif hit.start < end < hit.end:
             hit = CueHit(end, hit.end, hit.cue)
         if hit.cue.category is CueCategory.OTHER_PERSON and (
-            _object_of_preposition(text, hit)
+            own_words
+            or _object_of_preposition(text, hit)
             or victim
             or (hit.cue.household and indicator in _HOUSEHOLD_EXEMPT)
             # after violence or abuse, the person named is its victim, not its subject
