@@ -17,7 +17,11 @@ from thrive_ml.safety.normalize import fold_one
 from thrive_ml.safety.rules import CompiledRules, Cue, CueCategory, Direction, default_rules
 from thrive_ml.taxonomy import ContextStatus, RiskIndicator
 
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|[\n;\u2022]")
+# A form's question answered on the same line ("Ever self-harmed? No.") stays one sentence, so
+# the answer can negate what was asked.
+_ANSWER = r"[ \t]+(?:no|none|nil|n/?a|never|nope|not\s+known)(?![a-z/])"
+_SENTENCE_END = re.compile(rf"[.!?]*[.!](?=\s|$)|[.!?]*\?(?=\s|$)(?!{_ANSWER})|[\n;\u2022]")
+_ANSWER_AFTER = re.compile(_ANSWER)
 _BOUNDARY_CHARS = ".!?;\n\u2022"
 # A full stop after these is an abbreviation, not the end of a sentence.
 _ABBREVIATIONS = ("dr", "mr", "mrs", "ms", "st", "e.g", "i.e", "vs", "etc", "approx")
@@ -212,7 +216,13 @@ def classify(
     for start, end, indicator in spans:
         sentence = sentence_around(text, start, end)
         if sentence not in cache:
-            cache[sentence] = find_cues(text, rules, *sentence)
+            # A cue word inside a risk phrase ("never" in "wish I'd never been born", "doesn't"
+            # in "doesn't want to be here") belongs to that phrase: it is no cue for the others.
+            cache[sentence] = [
+                c
+                for c in find_cues(text, rules, *sentence)
+                if not any(s <= c.start and c.end <= e for s, e, _ in spans)
+            ]
         out.append(
             status_in_sentence(text, start, end, cache[sentence], indicator, rules.addressee_re)
         )
@@ -254,6 +264,8 @@ def _is_boundary(text: str, i: int) -> bool:
     while j < len(text) and text[j] in ".!?":  # a run like '?!' or '...' ends together
         j += 1
     if j < len(text) and not text[j].isspace():
+        return False
+    if text[j - 1] == "?" and _ANSWER_AFTER.match(text, j):
         return False
     first = i
     while first > 0 and text[first - 1] in ".!?":

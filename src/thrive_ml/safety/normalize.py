@@ -261,20 +261,34 @@ def _fold_same_length(text: str) -> str | None:
     return folded
 
 
+# Quote marks that open or close a quotation (next to a space or line end, not an apostrophe
+# inside a word): referrals quote the child mid-phrase ("said she 'feels like killing' him",
+# "how many tablets 'would be too many'"), which would split a risk phrase. Each reads as a
+# space, one character for one, so offsets are unchanged.
+_QUOTE_MARKS = re.compile(r"(?:(?<=\s)|^)['\"\u2018\u2019\u201c\u201d]+|['\"\u2018\u2019\u201c\u201d]+(?=[\s.,;:!?)]|$)")
+
+
+def _unquote(text: str) -> str:
+    if "'" not in text and '"' not in text and text.isascii():
+        return text
+    return _QUOTE_MARKS.sub(lambda m: " " * len(m.group()), text)
+
+
 def fold(text: str) -> tuple[Folded, ...]:
     """All readings of `text` worth matching: one for plain text, a few for obfuscated text.
 
     Several readings exist only where a character is ambiguous ('1' as i or l; a stretched
     letter as single or double), so the matcher can try each.
     """
+    source, text = text, _unquote(text)
     if text.isascii():
         lowered = text.lower()
         if not _has_signs(lowered):
-            return (Folded(lowered, None, text),)
+            return (Folded(lowered, None, source),)
     else:
         same = _fold_same_length(text)
         if same is not None:
-            return (Folded(same, None, text),)
+            return (Folded(same, None, source),)
     chars, origin = _base_fold(text)
     ones = _LEET_ONE if "1" in chars else _LEET_ONE[:1]
     readings: dict[str, Folded] = {}
@@ -287,7 +301,7 @@ def fold(text: str) -> tuple[Folded, ...]:
             c, o = _squeeze(_leet(joined, one), joined_origin, keep)
             s = "".join(c)
             if s not in readings:
-                readings[s] = Folded(s, tuple(o), text)
+                readings[s] = Folded(s, tuple(o), source)
     return tuple(readings.values())
 
 
