@@ -167,13 +167,14 @@ def status_in_sentence(
     """Status of the mention [start, end) given the cues of its sentence (pure)."""
     # "you" in or just before a mention ("you should kill yourself") is said to someone else;
     # in a threat ("I'll stab you") the one addressed is the victim, so the threat stands.
+    own_words = indicator not in _HOUSEHOLD_EXEMPT and bool(_FIRST_PERSON.search(text, start, end))
     if (
         addressee is not None
+        and not own_words  # "you won't have to worry about me": the speaker is at risk
         and indicator is not RiskIndicator.HARM_TO_OTHERS
         and addressee.search(text, max(0, start - 5), end)
     ):
         return ContextStatus.OTHER_PERSON
-    own_words = indicator not in _HOUSEHOLD_EXEMPT and bool(_FIRST_PERSON.search(text, start, end))
     terminators = [c for c in cues if c.cue.direction is Direction.TERMINATE]
     victim = indicator in _HOUSEHOLD_EXEMPT and bool(
         _VICTIM.search(text, start, min(len(text), end + _VICTIM_WINDOW))
