@@ -78,8 +78,20 @@ def find_mentions(folded: Folded, rules: CompiledRules) -> list[Mention]:
         return found
     blocks = _lookalike_spans(rules, text, found)
     if blocks:
-        found = [f for f in found if not _overlaps((f.start, f.end), blocks)]
+        found = [f for f in found if not _explained_away(f, blocks)]
     return found
+
+
+def _explained_away(found: Mention, blocks: list[tuple[int, int]]) -> bool:
+    """A lookalike overlapping the mention explains it away, unless it lies wholly inside it.
+
+    One inside a longer mention only names a part of it: "found by his older brother just in
+    time" is not explained by "older brother", so the mention stands (safety first).
+    """
+    return any(
+        bs < found.end and found.start < be and not (found.start < bs and be < found.end)
+        for bs, be in blocks
+    )
 
 
 def find_cased_mentions(source: str, rules: CompiledRules) -> list[Mention]:

@@ -265,13 +265,30 @@ def _fold_same_length(text: str) -> str | None:
 # inside a word): referrals quote the child mid-phrase ("said she 'feels like killing' him",
 # "how many tablets 'would be too many'"), which would split a risk phrase. Each reads as a
 # space, one character for one, so offsets are unchanged.
-_QUOTE_MARKS = re.compile(r"(?:(?<=\s)|^)['\"\u2018\u2019\u201c\u201d]+|['\"\u2018\u2019\u201c\u201d]+(?=[\s.,;:!?)]|$)")
+_QUOTES = "'\"\u2018\u2019\u201c\u201d"
+_QUOTE_RUN = re.compile(f"[{_QUOTES}]+")
+_AFTER_QUOTE = frozenset(" \t\r\n.,;:!?)")
 
 
 def _unquote(text: str) -> str:
-    if "'" not in text and '"' not in text and text.isascii():
+    # Starts with a character class, so the engine skips straight to quote marks; an
+    # apostrophe inside a word ("doesn't") is left alone.
+    spans = [
+        m.span()
+        for m in _QUOTE_RUN.finditer(text)
+        if m.start() == 0
+        or text[m.start() - 1].isspace()
+        or m.end() == len(text)
+        or text[m.end()] in _AFTER_QUOTE
+    ]
+    if not spans:
         return text
-    return _QUOTE_MARKS.sub(lambda m: " " * len(m.group()), text)
+    parts, last = [], 0
+    for start, end in spans:
+        parts += [text[last:start], " " * (end - start)]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def fold(text: str) -> tuple[Folded, ...]:
