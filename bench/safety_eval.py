@@ -5,7 +5,11 @@
 2. shared/external/negex: our context engine's status for each annotated target span vs the
    physicians' negation and temporality labels.
 3. shared/external/cssrs_reddit: share of users/posts routed, per label.
-4. data/generated/referrals.csv, when it exists (`make data`): share routed among the
+4. data/validation/safety/blind*.jsonl: short referral snippets written by people who had not
+   read the rules (helpers told not to open the project). Each set was scored once, blind, then
+   used to find missing classes, so only its first score is a fair estimate; the table shows
+   today's figures and docs/safety.md keeps the first, blind ones.
+5. data/generated/referrals.csv, when it exists (`make data`): share routed among the
    generator's referrals with and without risk indicators (a guard against false alarms).
 
 Usage: .venv/bin/python bench/safety_eval.py [--shared ../shared] [--write-docs]
@@ -229,6 +233,32 @@ def eval_generated(path: Path, out: list[str]) -> None:
     print("\n".join(out[-6:]))
 
 
+def eval_blind(folder: Path, out: list[str]) -> None:
+    """Route recall and false routes on the team's blind snippet sets, per set and indicator."""
+    out.append("### Blind snippet sets (data/validation/safety)\n")
+    out.append("| set | risk recall | false routes | weakest indicator |")
+    out.append("|---|---|---|---|")
+    for path in sorted(folder.glob("blind*.jsonl"), key=lambda p: int(re.sub(r"\D", "", p.stem))):
+        rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+        hits: dict[str, list[bool]] = defaultdict(list)
+        false = 0
+        for row in rows:
+            routed = assess(row["text"]).routes_to_review
+            if row["routes"]:
+                hits[row["indicator"]].append(routed)
+            else:
+                false += routed
+        pos = [h for v in hits.values() for h in v]
+        weakest = min(hits, key=lambda k: sum(hits[k]) / len(hits[k]))
+        w = hits[weakest]
+        out.append(
+            f"| {path.stem} | {_pct(sum(pos), len(pos))} ({sum(pos)}/{len(pos)}) | "
+            f"{false}/{len(rows) - len(pos)} | {weakest} {sum(w)}/{len(w)} |"
+        )
+    out.append("")
+    print("\n".join(out[-(len(list(folder.glob("blind*.jsonl"))) + 4) :]))
+
+
 def write_docs(lines: list[str]) -> None:
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else f"{START}\n{END}\n"
     if START not in text or END not in text:
@@ -242,7 +272,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--write-docs", action="store_true")
-    parser.add_argument("--only", choices=["dev", "negex", "cssrs", "generated"], default=None)
+    parser.add_argument("--only", choices=["dev", "negex", "cssrs", "blind", "generated"], default=None)
     parser.add_argument(
         "--generated", type=Path, default=ROOT / "data" / "generated" / "referrals.csv"
     )
@@ -255,6 +285,8 @@ def main() -> None:
     if args.only in (None, "cssrs"):
         base = args.shared / "external" / "cssrs_reddit"
         eval_cssrs(base / "cssrs_users.csv", base / "cssrs_posts.csv", out)
+    if args.only in (None, "blind"):
+        eval_blind(ROOT / "data" / "validation" / "safety", out)
     if args.only in (None, "generated") and args.generated.exists():
         eval_generated(args.generated, out)
     if args.write_docs:

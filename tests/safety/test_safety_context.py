@@ -118,3 +118,36 @@ def test_a_threat_to_the_person_addressed_is_harm_to_others() -> None:
     assert _status(text, "kill yourself", RiskIndicator.SUICIDAL_IDEATION) is (
         ContextStatus.OTHER_PERSON
     )
+
+
+def test_a_quote_inside_a_risk_phrase_does_not_split_it() -> None:
+    from thrive_ml.safety import assess
+
+    text = "Y/P told the school nurse she 'feels like killing' her stepdad."
+    report = assess(text)
+    assert report.routes_to_review
+    flag = report.flags[0]
+    assert text[flag.start : flag.end] == flag.text  # offsets still index the original text
+
+
+def test_a_form_question_answered_no_on_the_same_line_is_negated() -> None:
+    from thrive_ml.safety import assess
+
+    assert not assess("Has the child ever self-harmed? No.").routes_to_review
+    assert not assess("Any overdose? N/A. Referral for sleep.").routes_to_review
+    assert assess("Has the child ever self-harmed? Yes, cutting last week.").routes_to_review
+
+
+def test_a_cue_word_inside_one_risk_phrase_does_not_negate_the_next() -> None:
+    from thrive_ml.safety import assess
+
+    text = "Last night he said 'I wish I'd never been born' and 'I want to die'."
+    statuses = {f.text: f.status for f in assess(text).flags}
+    assert statuses["want to die"].routes
+
+
+def test_a_lookalike_inside_a_longer_mention_does_not_explain_it_away() -> None:
+    from thrive_ml.safety import assess
+
+    # "older brother" is a lookalike for grooming words; here it is part of an attempt.
+    assert assess("He was found by his older brother just in time.").routes_to_review
