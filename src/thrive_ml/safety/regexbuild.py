@@ -111,13 +111,15 @@ def _step(alt: str) -> list[str] | None:
         return [alt[3:]]
     if alt.startswith("\\d"):
         return _optional(alt[2:3], list("0123456789"), alt[2:])
-    if len(alt) >= 2 and alt[0].isalnum() and alt[1] == "?":
+    if len(alt) >= 2 and (alt[0].isalnum() or alt[0] == "'") and alt[1] == "?":
+        # An optional letter or apostrophe ("i'?ve", every apostrophe in a rule): both readings,
+        # so "i've" dispatches on "'" and "ive" on "v" instead of being tried at every "i".
         return [alt[0] + alt[2:], alt[2:]]
     return None
 
 
 def _literal_first(alt: str) -> bool:
-    return alt[:1].isalnum() and alt[1:2] not in ("?", "*", "+", "{")
+    return (alt[:1].isalnum() or alt[:1] == "'") and alt[1:2] not in ("?", "*", "+", "{")
 
 
 def expand(alt: str, at_word_start: bool = True) -> list[str] | None:
