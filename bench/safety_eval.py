@@ -8,7 +8,8 @@
 4. data/validation/safety/blind*.jsonl: short referral snippets written by people who had not
    read the rules (helpers told not to open the project). Each set was scored once, blind, then
    used to find missing classes, so only its first score is a fair estimate; the table shows
-   today's figures and docs/safety.md keeps the first, blind ones.
+   today's figures and docs/safety.md keeps the first, blind ones. data/validation/safety_heldout
+   holds sets never read for rules: their figures are estimates for unseen text.
 5. data/generated/referrals.csv, when it exists (`make data`): share routed among the
    generator's referrals with and without risk indicators (a guard against false alarms).
 
@@ -235,7 +236,7 @@ def eval_generated(path: Path, out: list[str]) -> None:
 
 def eval_blind(folder: Path, out: list[str]) -> None:
     """Route recall and false routes on the team's blind snippet sets, per set and indicator."""
-    out.append("### Blind snippet sets (data/validation/safety)\n")
+    out.append(f"### Blind sets ({folder.relative_to(ROOT)})\n")
     out.append("| set | risk recall | false routes | weakest indicator |")
     out.append("|---|---|---|---|")
     for path in sorted(folder.glob("blind*.jsonl"), key=lambda p: int(re.sub(r"\D", "", p.stem))):
@@ -287,6 +288,8 @@ def main() -> None:
         eval_cssrs(base / "cssrs_users.csv", base / "cssrs_posts.csv", out)
     if args.only in (None, "blind"):
         eval_blind(ROOT / "data" / "validation" / "safety", out)
+        # Held out: scored, never read to write rules (its misses are not printed anywhere).
+        eval_blind(ROOT / "data" / "validation" / "safety_heldout", out)
     if args.only in (None, "generated") and args.generated.exists():
         eval_generated(args.generated, out)
     if args.write_docs:
