@@ -273,7 +273,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--write-docs", action="store_true")
-    parser.add_argument("--only", choices=["dev", "negex", "cssrs", "blind", "generated"], default=None)
+    parser.add_argument(
+        "--only", choices=["dev", "negex", "cssrs", "blind", "generated"], default=None
+    )
     parser.add_argument(
         "--generated", type=Path, default=ROOT / "data" / "generated" / "referrals.csv"
     )
