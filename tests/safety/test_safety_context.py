@@ -151,3 +151,16 @@ def test_a_lookalike_inside_a_longer_mention_does_not_explain_it_away() -> None:
 
     # "older brother" is a lookalike for grooming words; here it is part of an attempt.
     assert assess("He was found by his older brother just in time.").routes_to_review
+
+
+def test_a_denial_after_a_semicolon_answers_what_was_asked() -> None:
+    from thrive_ml.safety import assess
+
+    text = "Asked directly about thoughts of suicide and self-harm; denies both."
+    assert not assess(text).routes_to_review
+    assert assess("Self-harm; she has been cutting daily.").routes_to_review
+
+
+def test_a_mention_that_opens_with_its_own_subject_is_not_the_earlier_persons() -> None:
+    text = "If her dad is allowed back in the house she'd rather be dead."
+    assert _status(text, "she'd rather be dead", RiskIndicator.SUICIDAL_IDEATION).routes

@@ -20,8 +20,13 @@ from thrive_ml.taxonomy import ContextStatus, RiskIndicator
 # A form's question answered on the same line ("Ever self-harmed? No.") stays one sentence, so
 # the answer can negate what was asked.
 _ANSWER = r"[ \t]+(?:no|none|nil|n/?a|never|nope|not\s+known)(?![a-z/])"
-_SENTENCE_END = re.compile(rf"[.!?]*[.!](?=\s|$)|[.!?]*\?(?=\s|$)(?!{_ANSWER})|[\n;\u2022]")
+# "Asked about self-harm; denies both": a denial right after a semicolon answers what came before.
+_DENIAL = r"\s*(?:(?:she|he|they|yp|y/p)\s+)?(?:denies|denied|denying|deny)(?![a-z])"
+_SENTENCE_END = re.compile(
+    rf"[.!?]*[.!](?=\s|$)|[.!?]*\?(?=\s|$)(?!{_ANSWER})|;(?!{_DENIAL})|[\n\u2022]"
+)
 _ANSWER_AFTER = re.compile(_ANSWER)
+_DENIAL_AFTER = re.compile(_DENIAL)
 _BOUNDARY_CHARS = ".!?;\n\u2022"
 # A full stop after these is an abbreviation, not the end of a sentence.
 _ABBREVIATIONS = ("dr", "mr", "mrs", "ms", "st", "e.g", "i.e", "vs", "etc", "approx")
@@ -44,6 +49,7 @@ _ROUTING_CATEGORIES = (CueCategory.HYPOTHETICAL, CueCategory.HISTORICAL)
 # The writer's own words inside a mention ("everyone would be better off without me", "I want
 # to kill myself") name who is at risk: a person mentioned nearby ("everyone", "my friends") is
 # not its subject. Harm to others and safeguarding are exempt: there "me" is the victim.
+_SUBJECT_START = re.compile(r"(?:she|he|i|they|we)(?:'(?:d|ll|s|m|re|ve))?\s")
 _FIRST_PERSON = re.compile(r"(?<![a-z'])(?:me|myself|i|my|mine)(?![a-z'])")
 
 
@@ -168,6 +174,9 @@ def status_in_sentence(
     # "you" in or just before a mention ("you should kill yourself") is said to someone else;
     # in a threat ("I'll stab you") the one addressed is the victim, so the threat stands.
     own_words = indicator not in _HOUSEHOLD_EXEMPT and bool(_FIRST_PERSON.search(text, start, end))
+    # A mention that opens with its own subject ("she'd rather be dead", "he'll end it") has a
+    # new subject, as a pronoun just before it would: a person named earlier is not its subject.
+    own_subject = _SUBJECT_START.match(text, start, end) is not None
     if (
         addressee is not None
         and not own_words  # "you won't have to worry about me": the speaker is at risk
@@ -191,6 +200,7 @@ def status_in_sentence(
             hit = CueHit(end, hit.end, hit.cue)
         if hit.cue.category is CueCategory.OTHER_PERSON and (
             own_words
+            or (own_subject and hit.end <= start)
             or _object_of_preposition(text, hit)
             or victim
             or (hit.cue.household and indicator in _HOUSEHOLD_EXEMPT)
@@ -259,6 +269,8 @@ def _carry_subject(
 
 def _is_boundary(text: str, i: int) -> bool:
     """Whether the character at i ends a sentence (same rule as sentence_spans)."""
+    if text[i] == ";":
+        return _DENIAL_AFTER.match(text, i + 1) is None
     if text[i] not in ".!?":
         return True
     j = i
