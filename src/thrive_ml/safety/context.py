@@ -50,7 +50,7 @@ _ROUTING_CATEGORIES = (CueCategory.HYPOTHETICAL, CueCategory.HISTORICAL)
 # to kill myself") name who is at risk: a person mentioned nearby ("everyone", "my friends") is
 # not its subject. Harm to others and safeguarding are exempt: there "me" is the victim.
 _SUBJECT_START = re.compile(r"(?:she|he|i|they|we)(?:'(?:d|ll|s|m|re|ve))?\s")
-_FIRST_PERSON = re.compile(r"(?<![a-z'])(?:me|myself|i|my|mine)(?![a-z'])")
+_FIRST_PERSON = re.compile(r"(?<![a-z'])(?:me|myself|i|my|mine|i'(?:m|ve|d|ll))(?![a-z'])")
 
 
 class CueHit(NamedTuple):
@@ -194,13 +194,16 @@ def status_in_sentence(
             continue
         if start <= hit.start and hit.end <= end:  # a cue inside the mention is part of it
             continue
-        if hit.start < start < hit.end:  # 'no history of' overlapping 'history of overdose'
+        # A cue running into the mention ("her girlfriend keeps saying she" + "she'll kill
+        # herself") already names the mention's subject.
+        reaches_into = hit.start < start < hit.end
+        if reaches_into:  # 'no history of' overlapping 'history of overdose'
             hit = CueHit(hit.start, start, hit.cue)
         elif hit.start < end < hit.end:
             hit = CueHit(end, hit.end, hit.cue)
         if hit.cue.category is CueCategory.OTHER_PERSON and (
             own_words
-            or (own_subject and hit.end <= start)
+            or (own_subject and hit.end <= start and not reaches_into)
             or _object_of_preposition(text, hit)
             or victim
             or (hit.cue.household and indicator in _HOUSEHOLD_EXEMPT)
