@@ -150,16 +150,17 @@ class Triager:
         words = []
         for c in contributions:
             flag = flag_spans.get(c.feature)
+            # Built from exact slices and our own numbers: validation would only cost time.
             if flag is not None:
                 spans.append(
-                    Explanation(
+                    Explanation.model_construct(
                         start=flag.start, end=flag.end, text=flag.text, weight=round(c.weight, 4)
                     )
                 )
             else:
                 words.append(c)
         spans += [
-            Explanation(start=s.start, end=s.end, text=s.text, weight=s.weight)
+            Explanation.model_construct(start=s.start, end=s.end, text=s.text, weight=s.weight)
             for s in spans_for(text, words, limit=5)
         ]
         spans.sort(key=lambda e: -e.weight)

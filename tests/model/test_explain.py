@@ -113,3 +113,20 @@ def test_spans_index_the_submitted_text_and_do_not_overlap():
     assert [s.text for s in spans] == ["LOW MOOD", "self-harming daily", "Year 9"]
     for s in spans:
         assert text[s.start : s.end] == s.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    feature=st.sampled_from(FEATURES),
+    text=st.lists(st.sampled_from(PIECES), max_size=14).map("".join),
+)
+def test_the_first_word_shortcut_finds_exactly_what_finditer_finds(feature, text):
+    from thrive_ml.model.explain import _matches
+
+    pattern = feature_regex(feature)
+    if pattern is None:
+        return
+    lowered = text.lower() if text.isascii() else None
+    assert [m.span() for m in _matches(pattern, feature, text, lowered)] == [
+        m.span() for m in pattern.finditer(text)
+    ]

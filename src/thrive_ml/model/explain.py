@@ -82,15 +82,47 @@ def feature_regex(feature: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)" + body + r"(?!\w)")
 
 
+_PLAIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=16384)
+def _plain_first_word(feature: str) -> str | None:
+    """The feature's first word when its pattern is that word caseless (no folding undone)."""
+    first = feature.split(" ", 1)[0]
+    if _PLAIN_WORD.fullmatch(first) and _token_pattern(first) == _caseless(first):
+        return first
+    return None
+
+
+def _matches(pattern: re.Pattern[str], feature: str, text: str, lowered: str | None):
+    """`pattern.finditer(text)`, jumping between occurrences of the first word when the text is
+    ASCII (lower-casing keeps offsets) instead of letting the engine try every candidate
+    letter: the same matches in the same order, several times faster on a referral."""
+    first = _plain_first_word(feature) if lowered is not None else None
+    if first is None:
+        yield from pattern.finditer(text)
+        return
+    pos = lowered.find(first)
+    while pos >= 0:
+        m = pattern.match(text, pos)
+        if m is not None:
+            yield m
+            # finditer resumes after a match (an empty one cannot happen: words are non-empty)
+            pos = lowered.find(first, m.end())
+        else:
+            pos = lowered.find(first, pos + 1)
+
+
 def spans_for(text: str, contributions: list[Contribution], limit: int = 5) -> list[Span]:
     """Non-overlapping spans, strongest first; every span satisfies text[start:end] == span.text."""
     out: list[Span] = []
     taken: list[tuple[int, int]] = []
+    lowered = text.lower() if text.isascii() else None
     for c in contributions:
         pattern = feature_regex(c.feature)
         if pattern is None:
             continue
-        for m in pattern.finditer(text):
+        for m in _matches(pattern, c.feature, text, lowered):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
