@@ -236,10 +236,13 @@ def eval_generated(path: Path, out: list[str]) -> None:
 
 def eval_blind(folder: Path, out: list[str]) -> None:
     """Route recall and false routes on the team's blind snippet sets, per set and indicator."""
+    paths = sorted(folder.glob("blind*.jsonl"), key=lambda p: int(re.sub(r"\D", "", p.stem)))
+    if not paths:
+        return
     out.append(f"### Blind sets ({folder.relative_to(ROOT)})\n")
     out.append("| set | risk recall | false routes | weakest indicator |")
     out.append("|---|---|---|---|")
-    for path in sorted(folder.glob("blind*.jsonl"), key=lambda p: int(re.sub(r"\D", "", p.stem))):
+    for path in paths:
         rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
         hits: dict[str, list[bool]] = defaultdict(list)
         false = 0
@@ -257,7 +260,7 @@ def eval_blind(folder: Path, out: list[str]) -> None:
             f"{false}/{len(rows) - len(pos)} | {weakest} {sum(w)}/{len(w)} |"
         )
     out.append("")
-    print("\n".join(out[-(len(list(folder.glob("blind*.jsonl"))) + 4) :]))
+    print("\n".join(out[-(len(paths) + 4) :]))
 
 
 def write_docs(lines: list[str]) -> None:

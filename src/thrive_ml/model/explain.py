@@ -8,6 +8,7 @@ offsets therefore always index the user's own string.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -94,7 +95,9 @@ def _plain_first_word(feature: str) -> str | None:
     return None
 
 
-def _matches(pattern: re.Pattern[str], feature: str, text: str, lowered: str | None):
+def _matches(
+    pattern: re.Pattern[str], feature: str, text: str, lowered: str | None
+) -> Iterator[re.Match[str]]:
     """`pattern.finditer(text)`, jumping between occurrences of the first word when the text is
     ASCII (lower-casing keeps offsets) instead of letting the engine try every candidate
     letter: the same matches in the same order, several times faster on a referral."""

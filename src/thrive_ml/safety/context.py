@@ -46,10 +46,11 @@ _HOUSEHOLD_EXEMPT = frozenset(
     {RiskIndicator.SAFEGUARDING, RiskIndicator.HARM_TO_OTHERS, RiskIndicator.ACCESS_TO_MEANS}
 )
 _ROUTING_CATEGORIES = (CueCategory.HYPOTHETICAL, CueCategory.HISTORICAL)
+# A mention that opens with its own subject pronoun ("she'd rather be dead").
+_SUBJECT_START = re.compile(r"(?:she|he|i|they|we)(?:'(?:d|ll|s|m|re|ve))?\s")
 # The writer's own words inside a mention ("everyone would be better off without me", "I want
 # to kill myself") name who is at risk: a person mentioned nearby ("everyone", "my friends") is
 # not its subject. Harm to others and safeguarding are exempt: there "me" is the victim.
-_SUBJECT_START = re.compile(r"(?:she|he|i|they|we)(?:'(?:d|ll|s|m|re|ve))?\s")
 _FIRST_PERSON = re.compile(r"(?<![a-z'])(?:me|myself|i|my|mine|i'(?:m|ve|d|ll))(?![a-z'])")
 
 

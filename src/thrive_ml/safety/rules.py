@@ -247,20 +247,22 @@ def _check_entry(body: str, source: str, what: str) -> None:
 
 
 def _compile_joined(
-    build: Callable[[], str], entries: list[tuple[str, str]], source: str
+    build: Callable[[], str], entries: list[tuple[str, str]], source: str, prefix: str
 ) -> re.Pattern[str]:
     """Build and compile one alternation of `entries` (what, body), naming an entry at fault.
 
     Entries are not compiled one by one on the happy path (hundreds of compiles cost a tenth
     of a second per process): only when the joined regex cannot be built or compiled, or has
     a group the builder did not name (a capturing group in an entry), is each entry checked.
+    `prefix` is the letter the builder's group names start with ('l1x0_2' for lexicon entry 1).
     """
     try:
         compiled: re.Pattern[str] | None = compile_cached(build())
     except (re.error, ValueError):
         compiled = None
     named = compiled is not None and all(
-        g.startswith(("l", "c", "k")) and g[1:2].isdigit() for g in compiled.groupindex
+        g.startswith(prefix) and g[len(prefix) : len(prefix) + 1].isdigit()
+        for g in compiled.groupindex
     )
     if compiled is None or compiled.groups != len(compiled.groupindex) or not named:
         for what, body in entries:
@@ -334,7 +336,10 @@ def compile_rules(rules: RulesFile, source: str) -> CompiledRules:
     # 'want to' before it; 'would end it all' must still be found).
     ordered = sorted(rb.longest_first(risk), key=lambda na: na[0].split("x", 1)[0] in before)
     risk_re = _compile_joined(
-        lambda: rb.dispatch_alternation(ordered, rb.WORD_START, rb.WORD_END), risk_checks, source
+        lambda: rb.dispatch_alternation(ordered, rb.WORD_START, rb.WORD_END),
+        risk_checks,
+        source,
+        "l",
     )
     cased_re = (
         _compile_joined(
@@ -346,6 +351,7 @@ def compile_rules(rules: RulesFile, source: str) -> CompiledRules:
             ),
             cased_checks,
             source,
+            "l",
         )
         if cased
         else None
@@ -360,11 +366,12 @@ def compile_rules(rules: RulesFile, source: str) -> CompiledRules:
             ),
             look_checks,
             source,
+            "k",
         )
         if look_checks
         else None
     )
-    cue_re = _compile_joined(lambda: rb.cue_alternation(cue_bodies), cue_checks, source)
+    cue_re = _compile_joined(lambda: rb.cue_alternation(cue_bodies), cue_checks, source, "c")
     targets = tuple(dict.fromkeys(fuzzy))
     exclude = frozenset(w.lower() for e in rules.not_misspellings for w in e.words)
     return CompiledRules(
