@@ -57,6 +57,10 @@ def test_run_logs_metrics_figures_cards_and_dataset_but_no_referral_text(registr
 
     run = MlflowClient().get_run(outcome.run_id)
     assert "synthetic_test.macro_f1" in run.data.metrics
+    # The second reader is trained and its cross-validated threshold logged; the blind sets
+    # nobody built rules or the reader from are scored on every run.
+    assert 0.5 <= run.data.metrics["risk_reader.threshold"] < 1.0
+    assert "heldout.blind19.route_recall" in run.data.metrics
     assert run.inputs.dataset_inputs, "training data is logged as a dataset input"
     arts = {a.path for a in MlflowClient().list_artifacts(outcome.run_id, "cards")}
     assert {"cards/model_card.md"} <= arts

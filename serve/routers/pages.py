@@ -64,7 +64,7 @@ from thrive_ml.taxonomy import (
     ThriveGroup,
     risk_reason,
 )
-from thrive_ml.triage import MODEL_RISK_REASON
+from thrive_ml.triage import MODEL_RISK_REASON, POSSIBLE_RISK_REASON
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -89,6 +89,11 @@ def reason_words(reason: str) -> str:
         )
     if reason == MODEL_RISK_REASON:
         return f"The model suggests {title(ThriveGroup.GETTING_RISK_SUPPORT)}."
+    if reason == POSSIBLE_RISK_REASON:
+        return (
+            "Possible risk wording: a learned second reader found a sentence that reads like "
+            "risk, though the safety rules recognised no risk words in it. A person must read it."
+        )
     if reason == ReviewReason.LOW_CONFIDENCE:
         return (
             "Low confidence: the two most likely groups are close. Read the referral rather "
@@ -103,6 +108,7 @@ def reason_options() -> list[tuple[str, str]]:
     """The review reasons a queue can be filtered by, as (value, label)."""
     options = [(r, f"Risk: {words(i)}") for r, i in RISK_REASONS.items()]
     options.append((MODEL_RISK_REASON, f"Model suggests {title(ThriveGroup.GETTING_RISK_SUPPORT)}"))
+    options.append((POSSIBLE_RISK_REASON, "Possible risk wording (learned reader)"))
     options += [(r.value, words(r).capitalize()) for r in ReviewReason]
     return options
 
@@ -119,7 +125,12 @@ def case_context(stored: StoredPrediction) -> dict[str, Any]:
         "pieces": pieces(case.text, mentions, result.explanations),
         "groups": [(g, result.thrive_probabilities.get(g, 0.0)) for g in ThriveGroup],
         "factors": [(f, result.exclusion_probabilities.get(f, 0.0)) for f in ExclusionFactor],
-        "reasons": [reason_words(r) for r in result.review_reasons],
+        "reasons": [
+            reason_words(r) + "".join(f" The sentence: “{p.text}”." for p in result.possible_risk)
+            if r == POSSIBLE_RISK_REASON
+            else reason_words(r)
+            for r in result.review_reasons
+        ],
         "group_definition": THRIVE_DEFINITIONS[result.thrive_group].summary,
         "statuses": {s: CONTEXT_DEFINITIONS[s].summary for s in ContextStatus},
     }

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     model_cache_dir: Path = Field(default=Path("models"), alias="THRIVE_MODEL_DIR")
     data_path: Path = Field(default=Path("data/generated/referrals.csv"), alias="THRIVE_DATA")
     validation_dir: Path = Field(default=Path("data/validation"), alias="THRIVE_VALIDATION_DIR")
+    # Hand-written training data that is not referral-shaped (the risk reader's snippets).
+    training_dir: Path = Field(default=Path("data/training"), alias="THRIVE_TRAINING_DIR")
     # The audit store (predictions, reviews, API keys): any SQLAlchemy URL; SQLite or PostgreSQL.
     database_url: str = Field(default="sqlite:///thrive-audit.db", alias="THRIVE_DATABASE_URL")
 
@@ -31,6 +33,13 @@ class Settings(BaseSettings):
     @property
     def safety_dev_set(self) -> Path:
         return self.shared_dir / "eval" / "safety_dev.jsonl"
+
+    @property
+    def risk_snippet_dirs(self) -> list[Path]:
+        """Where the risk reader's hand-written snippets are: the blind sets the rules were
+        developed on (data/validation/safety) and snippets written as training data. The
+        held-out folders (safety_heldout, safety_final) are never among them."""
+        return [self.validation_dir / "safety", self.training_dir / "risk_reader"]
 
 
 @lru_cache(maxsize=1)

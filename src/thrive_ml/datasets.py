@@ -77,3 +77,33 @@ def load_labelled_jsonl(path: Path | str) -> pd.DataFrame:
         df["exclusion_factors"] = df["exclusion_factors"].map(lambda v: list(v or []))
         return _check_labels(df, path)
     return df
+
+
+def load_risk_snippets(folders: list[Path]) -> pd.DataFrame:
+    """Hand-written risk snippets (`text`, `routes`) from every `*.jsonl` in the folders.
+
+    Columns: text, routes (bool), set (the file's stem: rows of one set are written by one
+    author, so cross-validation keeps a set together). A missing folder is skipped; a row
+    without a text or a true/false `routes` is an error naming file and line."""
+    rows: list[dict[str, object]] = []
+    for folder in folders:
+        for path in sorted(Path(folder).glob("*.jsonl")):
+            with path.open(encoding="utf-8") as handle:
+                for n, line in enumerate(handle, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        row = json.loads(line)
+                    except json.JSONDecodeError:
+                        raise InputFormatError(f"{path}: line {n} is not valid JSON") from None
+                    text, routes = row.get("text"), row.get("routes")
+                    if (
+                        not isinstance(text, str)
+                        or not text.strip()
+                        or not isinstance(routes, bool)
+                    ):
+                        raise InputFormatError(
+                            f"{path}: line {n} needs a non-empty 'text' and 'routes' true or false"
+                        )
+                    rows.append({"text": text, "routes": routes, "set": path.stem})
+    return pd.DataFrame(rows, columns=["text", "routes", "set"])

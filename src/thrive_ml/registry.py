@@ -171,6 +171,15 @@ def _safety_set() -> pd.DataFrame | None:
     return load_labelled_jsonl(path) if path.is_file() else None
 
 
+def _held_out_snippets() -> dict[str, pd.DataFrame]:
+    """Blind risk snippets no rule or reader was built from, one frame per set (scored only)."""
+    from thrive_ml.datasets import load_risk_snippets
+
+    root = Path(get_settings().validation_dir)
+    rows = load_risk_snippets([root / "safety_heldout", root / "safety_final"])
+    return {f"heldout.{name}": df for name, df in rows.groupby("set", sort=True)}
+
+
 def _metrics_for(prefix: str, s: SetScores) -> dict[str, float]:
     m = {
         f"{prefix}.macro_f1": s.groups.macro_f1,
@@ -309,11 +318,12 @@ def train_and_register(
     from mlflow.models import ModelSignature, infer_signature
     from mlflow.types.schema import ColSpec, Schema
 
-    from thrive_ml.datasets import load_generated, load_labelled_jsonl
+    from thrive_ml.datasets import load_generated, load_labelled_jsonl, load_risk_snippets
     from thrive_ml.model.train import TrainParams, score_set, train_and_evaluate
 
     params = params or TrainParams()
     data = load_generated(data_path)
+    snippets = load_risk_snippets(get_settings().risk_snippet_dirs)
     feedback = None
     if feedback_path is not None:
         feedback = load_labelled_jsonl(feedback_path)
@@ -322,13 +332,17 @@ def train_and_register(
         return Triager(model, "candidate", explain=False).triage_many(texts)
 
     start = time.perf_counter()
-    outcome = train_and_evaluate(data, params, triage_fn, feedback, progress)
+    outcome = train_and_evaluate(data, params, triage_fn, feedback, progress, snippets)
     train_seconds = time.perf_counter() - start
 
     metrics: dict[str, float] = {
         "train.seconds": train_seconds,
         "train.rows": float(outcome.n_train),
     }
+    reader = getattr(outcome.model, "risk_reader_", None)
+    if reader is not None:
+        metrics |= {f"risk_reader.{k}": v for k, v in reader.cv_.items()}
+        metrics["risk_reader.snippets"] = float(len(snippets))
     metrics |= _metrics_for("synthetic_test", outcome.synthetic_test)
     for v, s in outcome.lovo.items():
         metrics[f"lovo.macro_f1.{v}"] = s
@@ -353,6 +367,12 @@ def train_and_register(
         no = [r for r, e in zip(routed, safety["route"], strict=True) if e == "no"]
         metrics["safety_dev.route_recall"] = sum(yes) / max(1, len(yes))
         metrics["safety_dev.false_route_rate"] = sum(no) / max(1, len(no))
+    for name, held in _held_out_snippets().items():
+        routed = [r.needs_human_review for r in triager.triage_many(held["text"].tolist())]
+        yes = [r for r, e in zip(routed, held["routes"], strict=True) if e]
+        no = [r for r, e in zip(routed, held["routes"], strict=True) if not e]
+        metrics[f"{name}.route_recall"] = sum(yes) / max(1, len(yes))
+        metrics[f"{name}.false_route_rate"] = sum(no) / max(1, len(no))
 
     client = _client()
     mlflow.set_experiment(EXPERIMENT)

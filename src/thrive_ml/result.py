@@ -37,6 +37,20 @@ class Explanation(BaseModel):
     weight: float = Field(description="How strongly it pushed the suggestion (log-odds units).")
 
 
+class PossibleRisk(BaseModel):
+    """A sentence the learned risk reader found risk-like where the safety rules found nothing.
+
+    It sends the referral to a person (`model:possible_risk`); it is not a risk flag: the
+    reader names no indicator, and a person decides what, if anything, the sentence says."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    probability: float = Field(description="The reader's probability that it tells of risk.")
+
+
 class TriageResult(BaseModel):
     """One referral's suggestion; the same object whether it came from the CLI, API or MLflow."""
 
@@ -51,4 +65,5 @@ class TriageResult(BaseModel):
     model_version: str
     rules_version: str
     explanations: list[Explanation] = Field(default_factory=list)
+    possible_risk: list[PossibleRisk] = Field(default_factory=list)
     notice: str = SUGGESTION_NOTICE

@@ -4,7 +4,9 @@ Routing is decided only here, so the CLI, the API and the MLflow model cannot di
 
 - `needs_human_review` is true when the safety rules route (any affirmed, historical or
   hypothetical risk mention: copied first, never removed) or when the model itself suggests
-  Getting Risk Support. The review queue is for risk.
+  Getting Risk Support, or when the learned risk reader finds a sentence that reads like risk
+  where the rules found nothing (`model:possible_risk`, the sentence in `possible_risk`).
+  Model reasons only ever add to the rules' routing. The review queue is for risk.
 - `low_confidence` and `not_a_referral` are advisory: listed in `review_reasons` so staff
   know not to lean on the suggested group (or that there is nothing to triage), but on their
   own they do not put the text in the risk review queue; every referral is read by triage
@@ -27,11 +29,13 @@ from thrive_ml.model.estimator import (
     safety_report,
 )
 from thrive_ml.model.explain import spans_for
-from thrive_ml.result import Explanation, TriageResult
+from thrive_ml.model.risk_reader import Finding
+from thrive_ml.result import Explanation, PossibleRisk, TriageResult
 from thrive_ml.safety import SafetyReport
 from thrive_ml.taxonomy import ExclusionFactor, ReviewReason, ThriveGroup
 
 MODEL_RISK_REASON = f"model:{ThriveGroup.GETTING_RISK_SUPPORT.value}"
+POSSIBLE_RISK_REASON = "model:possible_risk"
 _GROUP_ENUMS: tuple[ThriveGroup, ...] = tuple(ThriveGroup(g) for g in GROUPS)
 _FACTOR_ENUMS: tuple[ExclusionFactor, ...] = tuple(ExclusionFactor(f) for f in FACTORS)
 
@@ -82,7 +86,12 @@ class Triager:
         if not texts:
             return []
         reports = [safety_report(t) for t in texts]
-        Z = self.model.transform_text(texts, reports)
+        marked = self.model.mark(texts, reports)
+        reader = getattr(self.model, "risk_reader_", None)  # None: a model from before readers
+        findings: list[Finding | None] = (
+            reader.find(texts, reports, marked) if reader is not None else [None] * len(texts)
+        )
+        Z = self.model.vectorize(marked)
         group_p, factor_p, referral_p = self.model.score_features(Z)
         orders = np.argsort(group_p, axis=1)[:, ::-1]
         contributions = (
@@ -108,6 +117,9 @@ class Triager:
             reasons = list(report.review_reasons)  # safety first, never removed
             if group is ThriveGroup.GETTING_RISK_SUPPORT:
                 reasons.append(MODEL_RISK_REASON)
+            finding = findings[i]
+            if finding is not None:
+                reasons.append(POSSIBLE_RISK_REASON)
             not_referral = _fewer_words_than(text, policy.min_words) or unlike_referral[i]
             if not_referral:
                 reasons.append(ReviewReason.NOT_A_REFERRAL.value)
@@ -127,7 +139,8 @@ class Triager:
                 },
                 risk_flags=list(report.flags),
                 needs_human_review=report.routes_to_review
-                or group is ThriveGroup.GETTING_RISK_SUPPORT,
+                or group is ThriveGroup.GETTING_RISK_SUPPORT
+                or finding is not None,
                 review_reasons=reasons,
                 model_version=self.model_version,
                 rules_version=report.rules_version,
@@ -136,6 +149,16 @@ class Triager:
                     if contributions is not None
                     else []
                 ),
+                possible_risk=[]
+                if finding is None
+                else [
+                    PossibleRisk.model_construct(
+                        start=finding.start,
+                        end=finding.end,
+                        text=text[finding.start : finding.end],
+                        probability=round(finding.probability, 4),
+                    )
+                ],
             )
             out.append(result)
         return out

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -34,6 +34,9 @@ from thrive_ml.model.features import WordCachedCharTfidf, WordNgramTfidf
 from thrive_ml.result import RiskFlag
 from thrive_ml.safety import SafetyReport, assess
 from thrive_ml.taxonomy import ContextStatus, ExclusionFactor, RiskIndicator, ThriveGroup
+
+if TYPE_CHECKING:
+    from thrive_ml.model.risk_reader import RiskReader
 
 GROUPS: tuple[str, ...] = tuple(g.value for g in ThriveGroup)
 FACTORS: tuple[str, ...] = tuple(f.value for f in ExclusionFactor)
@@ -259,7 +262,10 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
         factors: Sequence | None = None,
         non_referrals: Sequence[str] = (),
         safety_reports: Sequence[SafetyReport] | None = None,
+        risk_reader: RiskReader | None = None,
     ) -> ReferralClassifier:
+        """`risk_reader`: a fitted second reader for risk wording (model/risk_reader.py),
+        trained on its own data and kept here so one checksummed artifact carries both."""
         texts = _as_texts(X)
         y = np.asarray(y, dtype=object)
         if len(texts) != len(y):
@@ -334,6 +340,7 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
             [_best_threshold(F[va, j], Pv[:, j]) for j in range(len(FACTORS))]
         )
         self._cache_word_weights()
+        self.risk_reader_ = risk_reader
         return self
 
     # ------------------------------------------------------------------ prediction
@@ -343,16 +350,20 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
         """Feature rows for texts. `reports`: their SafetyReports, when the caller already has
         them (triage does), so the safety rules read each text once whatever the batch size."""
         check_is_fitted(self, "features_")
+        return self.vectorize(self.mark(X, reports))
+
+    @staticmethod
+    def mark(X: Sequence[str], reports: Sequence[SafetyReport] | None = None) -> list[str]:
+        """Texts as the vectorizers read them (`preprocess`): risk mentions marked, names
+        masked, spellings folded. Triage keeps them for the risk reader too."""
         texts = _as_texts(X)
         if reports is None:
-            marked = [preprocess(t) for t in texts]
-        elif len(reports) != len(texts):
+            return [preprocess(t) for t in texts]
+        if len(reports) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(reports)} safety reports")
-        else:
-            marked = [preprocess(t, r) for t, r in zip(texts, reports, strict=True)]
-        return self._vectorize(marked)
+        return [preprocess(t, r) for t, r in zip(texts, reports, strict=True)]
 
-    def _vectorize(self, marked: list[str]) -> sparse.csr_matrix:
+    def vectorize(self, marked: list[str]) -> sparse.csr_matrix:
         """The FeatureUnion's blocks side by side, as its `transform` stacks them, without its
         per-call machinery (a one-worker joblib pool, output wrapping): for a single text that
         machinery cost more than the features."""

@@ -28,6 +28,7 @@ from thrive_ml.model.evaluate import (
     review_scores,
     slice_macro_f1,
 )
+from thrive_ml.model.risk_reader import RiskReader, pieces
 from thrive_ml.safety import SafetyReport, assess
 from thrive_ml.synthetic.nonreferrals import make_non_referrals
 
@@ -53,6 +54,16 @@ class TrainParams:
     n_jobs: int = 2
     lovo: bool = True
     lovo_rows: int = 8000
+    # The second reader for risk wording (model/risk_reader.py): hand-written snippets plus
+    # this many sentences of the training split, risk sentences located by the rules' routing
+    # flags and harmless ones from referrals whose case has no routing risk.
+    risk_reader: bool = True
+    reader_generated_risk: int = 3000
+    reader_generated_harmless: int = 8000
+    reader_max_false_rate: float = 0.05
+
+    def reader(self) -> RiskReader:
+        return RiskReader(max_false_rate=self.reader_max_false_rate, n_jobs=self.n_jobs)
 
     def estimator(self) -> ReferralClassifier:
         return ReferralClassifier(
@@ -113,20 +124,72 @@ def fit(
     params: TrainParams,
     feedback: pd.DataFrame | None = None,
     reports: SafetyReports | None = None,
+    snippets: pd.DataFrame | None = None,
 ) -> ReferralClassifier:
     """Fit on synthetic rows plus reviewer-confirmed feedback rows (their labels win).
 
     `reports`: SafetyReports by text (see `safety_reports`); texts missing from it are read
-    by the rules as usual."""
+    by the rules as usual. `snippets`: hand-written risk snippets (datasets.load_risk_snippets)
+    for the second reader; without them (or with `params.risk_reader` off) there is none."""
     rows = train if feedback is None or feedback.empty else pd.concat([train, feedback])
     texts = rows["text"].tolist()
+    reader = None
+    if params.risk_reader and snippets is not None and not snippets.empty:
+        reader = fit_risk_reader(train, snippets, params, reports)
     return params.estimator().fit(
         texts,
         rows["thrive_group"].tolist(),
         factors=rows["exclusion_factors"].tolist(),
         non_referrals=make_non_referrals(params.non_referrals, params.seed),
         safety_reports=_reports_for(texts, reports),
+        risk_reader=reader,
     )
+
+
+def reader_sentences(
+    train: pd.DataFrame, params: TrainParams, reports: SafetyReports | None = None
+) -> tuple[list[str], list[int]]:
+    """Sentences of generated referrals, labelled for the risk reader.
+
+    Risk: a sentence holding a routing rule flag in a referral whose case routes. Harmless:
+    any sentence of a referral whose case has no routing risk (its denials and other people's
+    risks included, which teaches the reader what they look like)."""
+    rng = np.random.default_rng(params.seed)
+    risk: list[str] = []
+    harmless: list[str] = []
+    for text, indicators in zip(train["text"], train["risk_indicators"], strict=True):
+        spans = pieces(text)
+        if indicators:
+            report = reports[text] if reports is not None and text in reports else assess(text)
+            starts = [f.start for f in report.flags if f.status.routes]
+            risk.extend(text[s:e] for s, e in spans if any(s <= a < e for a in starts))
+        else:
+            harmless.extend(text[s:e] for s, e in spans)
+
+    def sample(items: list[str], n: int) -> list[str]:
+        unique = list(dict.fromkeys(items))
+        if len(unique) <= n:
+            return unique
+        return [unique[i] for i in sorted(rng.choice(len(unique), size=n, replace=False))]
+
+    risk = sample(risk, params.reader_generated_risk)
+    harmless = sample(harmless, params.reader_generated_harmless)
+    return risk + harmless, [1] * len(risk) + [0] * len(harmless)
+
+
+def fit_risk_reader(
+    train: pd.DataFrame,
+    snippets: pd.DataFrame,
+    params: TrainParams,
+    reports: SafetyReports | None = None,
+) -> RiskReader:
+    """The second reader, on hand-written snippets (grouped by set) and generated sentences."""
+    texts, labels = reader_sentences(train, params, reports)
+    groups: list[str | None] = [None] * len(texts)
+    texts += snippets["text"].tolist()
+    labels += [int(r) for r in snippets["routes"]]
+    groups += snippets["set"].tolist()
+    return params.reader().fit(texts, labels, groups=groups)
 
 
 def _reports_for(texts: list[str], reports: SafetyReports | None) -> list[SafetyReport] | None:
@@ -214,6 +277,7 @@ def train_and_evaluate(
     triage_fn: Callable[[ReferralClassifier, list[str]], list[Any]],
     feedback: pd.DataFrame | None = None,
     progress: Progress | None = None,
+    snippets: pd.DataFrame | None = None,
 ) -> TrainingOutcome:
     """Fit on the training split, score the synthetic test split and held-out voices.
 
@@ -226,7 +290,7 @@ def train_and_evaluate(
     reports = safety_reports(data["text"])
     if progress:
         progress(f"fitting on {len(train)} synthetic referrals")
-    model = fit(train, params, feedback, reports)
+    model = fit(train, params, feedback, reports, snippets)
     if progress:
         progress(f"scoring the synthetic test split ({len(test)} rows)")
     results = triage_fn(model, test["text"].tolist())
