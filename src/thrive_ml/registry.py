@@ -255,13 +255,43 @@ def model_card(
         return f"{metrics[key]:.3f}" if key in metrics else "n/a"
 
     rows = []
-    others = {k.split(".")[0] for k in metrics} - {"synthetic_test", "safety_dev", "lovo", "train"}
+    others = {k.split(".")[0] for k in metrics} - {
+        "synthetic_test",
+        "safety_dev",
+        "lovo",
+        "train",
+        "risk_reader",
+        "heldout",
+    }
     for name in ["synthetic_test", *sorted(others)]:
         rows.append(
             f"| {name} | {fmt(name + '.macro_f1')} | {fmt(name + '.exclusion_micro_f1')} | "
             f"{fmt(name + '.review_recall')} | {fmt(name + '.false_review_rate')} |"
         )
     lovo = ", ".join(f"{v} {s:.2f}" for v, s in outcome.lovo.items()) or "not run"
+    held = sorted({k.rsplit(".", 1)[0] for k in metrics if k.startswith("heldout.")})
+    held_rows = "\n".join(
+        f"| {name.removeprefix('heldout.')} | {fmt(name + '.route_recall')} | "
+        f"{fmt(name + '.false_route_rate')} |"
+        for name in held
+    )
+    reader = (
+        f"""A learned second reader (model/risk_reader.py) scores each sentence the safety rules
+found nothing in; one that reads like risk adds the review reason `model:possible_risk`. It
+never removes a reason or reads a sentence the rules judged. Threshold
+{fmt("risk_reader.threshold")}, chosen by grouped cross-validation on hand-written snippets
+(risk recall {fmt("risk_reader.cv_risk_recall")} at a harmless rate of
+{fmt("risk_reader.cv_false_rate")}, reader alone).
+
+Blind snippet sets no rule or reader was built from (full triage routing):
+
+| set | risk recall | false-route rate |
+| --- | --- | --- |
+{held_rows}
+"""
+        if "risk_reader.threshold" in metrics
+        else "No second reader was trained for this version.\n"
+    )
     return f"""# Model card: {MODEL_NAME} version {version}
 
 **A suggestion is never a decision.** This model suggests a THRIVE needs-based grouping and
@@ -295,8 +325,12 @@ test split flatters the model. Leave-one-voice-out macro-F1 (lighter model): {lo
 Safety set route recall: {fmt("safety_dev.route_recall")}, false-route rate:
 {fmt("safety_dev.false_route_rate")}.
 
+## Second reader for risk
+{reader}
 ## Known limitations
 - Trained on synthetic text: real referrals use phrasing the generator never produced.
+- The safety rules find risk by vocabulary; the second reader catches some new wording, not
+  all, and sends some ordinary worries to a person too.
 - Hand-written evaluation sets are small; one referral moves a per-group F1 a lot.
 - Borderline cases between neighbouring groups are common and genuinely ambiguous.
 - English (UK) only.
