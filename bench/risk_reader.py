@@ -14,9 +14,11 @@ Asserts nothing.
 from __future__ import annotations
 
 import argparse
+import csv
 import itertools
 import json
 import statistics
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -77,6 +79,31 @@ def compare(name: str, rows: list[dict], triager, reader) -> None:
             )
 
 
+def cssrs(path: Path, triager, reader) -> None:
+    """Share of C-SSRS Reddit users sent to a person, per clinicians' label (counts only)."""
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    texts = [r["text"] for r in rows]
+    labels = [r["label"].lower() for r in rows]
+    routed: dict[str, list[bool]] = {}
+    for name, on in (("rules", None), ("without", False), ("with", True)):
+        if on is None:
+            routed[name] = [assess(t).routes_to_review for t in texts]
+            continue
+        triager.model.risk_reader_ = reader if on else None
+        routed[name] = [r.needs_human_review for r in triager.triage_many(texts)]
+    triager.model.risk_reader_ = reader
+    print("| C-SSRS users | n | rules alone | triage without reader | triage with reader |")
+    print("|---|---|---|---|---|")
+    groups = {lab: [lab] for lab in sorted(set(labels))}
+    groups["ideation+behavior+attempt"] = ["ideation", "behavior", "attempt"]
+    for name, members in groups.items():
+        idx = [i for i, lab in enumerate(labels) if lab in members]
+        cells = [f"{sum(routed[k][i] for i in idx) / len(idx):.3f}" for k in routed]
+        print(f"| {name} | {len(idx)} | " + " | ".join(cells) + " |")
+
+
 def speed(triager, reader, n: int, repeats: int) -> None:
     texts = [r.text for r in itertools.islice(iter_referrals(n, seed=11), n)]
     figures: dict[bool, list[float]] = {False: [], True: []}
@@ -125,6 +152,10 @@ def main() -> None:
             compare(f"shared/{path.stem}", _rows(path), triager, reader)
     for path in sorted(validation.glob("*.jsonl")):
         compare(f"validation/{path.stem}", _rows(path), triager, reader)
+    users = args.shared / "external" / "cssrs_reddit" / "cssrs_users.csv"
+    if users.is_file():
+        print()
+        cssrs(users, triager, reader)
     print()
     speed(triager, reader, args.n, args.repeats)
 

@@ -35,11 +35,17 @@ class Settings(BaseSettings):
         return self.shared_dir / "eval" / "safety_dev.jsonl"
 
     @property
-    def risk_snippet_dirs(self) -> list[Path]:
-        """Where the risk reader's hand-written snippets are: the blind sets the rules were
-        developed on (data/validation/safety) and snippets written as training data. The
-        held-out folders (safety_heldout, safety_final) are never among them."""
-        return [self.validation_dir / "safety", self.training_dir / "risk_reader"]
+    def risk_blind_dirs(self) -> list[Path]:
+        """Blind snippet sets the rules were developed on: the risk reader trains on them and
+        chooses its threshold on them (cross-validated, one set per fold). The held-out
+        folders (safety_heldout, safety_final) are never among them."""
+        return [self.validation_dir / "safety"]
+
+    @property
+    def risk_training_dirs(self) -> list[Path]:
+        """Snippets written as training data for the risk reader: always trained on, never
+        used to choose its threshold."""
+        return [self.training_dir / "risk_reader"]
 
 
 @lru_cache(maxsize=1)

@@ -79,6 +79,14 @@ def load_labelled_jsonl(path: Path | str) -> pd.DataFrame:
     return df
 
 
+def load_reader_snippets(blind: list[Path], training: list[Path]) -> pd.DataFrame:
+    """The risk reader's hand-written data: blind sets (`set` = file stem, used to choose its
+    threshold) and training-only snippets (`set` None)."""
+    sets = load_risk_snippets(blind)
+    extra = load_risk_snippets(training).assign(set=None)
+    return pd.concat([sets, extra], ignore_index=True) if not extra.empty else sets
+
+
 def load_risk_snippets(folders: list[Path]) -> pd.DataFrame:
     """Hand-written risk snippets (`text`, `routes`) from every `*.jsonl` in the folders.
 

@@ -352,12 +352,13 @@ def train_and_register(
     from mlflow.models import ModelSignature, infer_signature
     from mlflow.types.schema import ColSpec, Schema
 
-    from thrive_ml.datasets import load_generated, load_labelled_jsonl, load_risk_snippets
+    from thrive_ml.datasets import load_generated, load_labelled_jsonl, load_reader_snippets
     from thrive_ml.model.train import TrainParams, score_set, train_and_evaluate
 
     params = params or TrainParams()
     data = load_generated(data_path)
-    snippets = load_risk_snippets(get_settings().risk_snippet_dirs)
+    settings = get_settings()
+    snippets = load_reader_snippets(settings.risk_blind_dirs, settings.risk_training_dirs)
     feedback = None
     if feedback_path is not None:
         feedback = load_labelled_jsonl(feedback_path)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thrive_ml.config import get_settings
-from thrive_ml.datasets import load_generated, load_risk_snippets
+from thrive_ml.datasets import load_generated, load_reader_snippets, load_risk_snippets
 from thrive_ml.errors import InputFormatError
 from thrive_ml.model.risk_reader import RiskReader, _unjudged, pieces, unjudged_pieces
 from thrive_ml.model.train import TrainParams, fit_risk_reader
@@ -120,7 +120,7 @@ def test_threshold_is_chosen_by_cross_validation_within_the_allowance(toy_reader
 def test_fit_refuses_to_choose_a_threshold_without_sets():
     with pytest.raises(ValueError, match="groups"):
         RiskReader().fit(RISKY + HARMLESS, [1] * 6 + [0] * 6)
-    with pytest.raises(ValueError, match="two sets"):
+    with pytest.raises(ValueError, match="two blind sets"):
         RiskReader().fit(RISKY + HARMLESS, [1] * 6 + [0] * 6, groups=["a"] * 12)
 
 
@@ -152,8 +152,10 @@ def test_the_models_reading_is_the_readers_own(small_model, small_data):
 
 def test_trained_on_the_packaged_snippets(small_data):
     """The project's hand-written snippets and generated sentences give a working reader."""
-    snippets = load_risk_snippets(get_settings().risk_snippet_dirs)
+    settings = get_settings()
+    snippets = load_reader_snippets(settings.risk_blind_dirs, settings.risk_training_dirs)
     assert snippets["set"].nunique() >= 10
+    assert snippets["set"].isna().any(), "training-only snippets never choose the threshold"
     assert snippets["routes"].any()
     assert (~snippets["routes"]).any()
     held = load_risk_snippets(

@@ -188,7 +188,7 @@ def fit_risk_reader(
     groups: list[str | None] = [None] * len(texts)
     texts += snippets["text"].tolist()
     labels += [int(r) for r in snippets["routes"]]
-    groups += snippets["set"].tolist()
+    groups += [s if isinstance(s, str) else None for s in snippets["set"]]
     return params.reader().fit(texts, labels, groups=groups)
 
 
