@@ -181,3 +181,18 @@ def test_bad_snippet_files_name_file_and_line(tmp_path):
     with pytest.raises(InputFormatError, match="routes"):
         load_risk_snippets([tmp_path])
     assert load_risk_snippets([tmp_path / "missing"]).empty
+
+
+def test_a_batch_gives_each_text_what_it_gets_alone(toy_reader):
+    """Sentences repeated across a batch are read once; every text still gets its own result."""
+    texts = [
+        "Consent given by parent. He wants to zorble for good.",
+        "Consent given by parent. She enjoys netball.",
+        "He wants to zorble for good.",
+        "Consent given by parent. He wants to zorble for good.",
+    ]
+    reports = [assess(t) for t in texts]
+    alone = [toy_reader.find([t], [r])[0] for t, r in zip(texts, reports, strict=True)]
+    assert toy_reader.find(texts, reports) == alone
+    assert alone[0] is not None
+    assert alone[1] is None

@@ -305,7 +305,10 @@ class RiskReader(ClassifierMixin, BaseEstimator):
         flat = [reading for sp in spans for _, reading in sp]
         if not flat:
             return [None] * len(texts)
-        proba = self._proba_prepared(flat)[:, 1]
+        # Forms repeat sentences ("Consent given by parent."); each distinct one is read once.
+        distinct = {reading: i for i, reading in enumerate(dict.fromkeys(flat))}
+        scores = self._proba_prepared(list(distinct))[:, 1]
+        proba = scores[np.fromiter((distinct[r] for r in flat), dtype=np.intp, count=len(flat))]
         out: list[Finding | None] = []
         k = 0
         for sp in spans:
