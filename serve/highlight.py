@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from thrive_ml.result import Explanation, RiskFlag
+from thrive_ml.result import Explanation, PossibleRisk, RiskFlag
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,15 @@ class Piece:
     """A run of the text inside the same set of spans.
 
     `risks` are the numbers of the risk mentions covering it, `drivers` those of the
-    explanation spans; `labels` are the mentions that end with this piece (their label follows).
+    explanation spans; `labels` are the mentions that end with this piece (their label follows);
+    `possible` is true inside a sentence the learned risk reader sent to a person.
     """
 
     text: str
     risks: tuple[int, ...] = ()
     drivers: tuple[int, ...] = ()
     labels: tuple[Mention, ...] = ()
+    possible: bool = False
 
 
 def number_mentions(flags: Sequence[RiskFlag]) -> list[Mention]:
@@ -45,7 +47,10 @@ def number_mentions(flags: Sequence[RiskFlag]) -> list[Mention]:
 
 
 def pieces(
-    text: str, mentions: Sequence[Mention], explanations: Sequence[Explanation]
+    text: str,
+    mentions: Sequence[Mention],
+    explanations: Sequence[Explanation],
+    possible: Sequence[PossibleRisk] = (),
 ) -> list[Piece]:
     """The text cut at every span boundary; joining the pieces' text gives `text` back.
 
@@ -61,8 +66,11 @@ def pieces(
     driver_spans = [
         (span, n) for n, e in enumerate(explanations, start=1) if (span := clamp(e.start, e.end))
     ]
+    possible_spans = [span for p in possible if (span := clamp(p.start, p.end))]
     cuts = {0, size}
     for (start, end), _ in (*risk_spans, *driver_spans):
+        cuts.update((start, end))
+    for start, end in possible_spans:
         cuts.update((start, end))
     bounds = sorted(cuts)
     out: list[Piece] = []
@@ -73,6 +81,7 @@ def pieces(
                 risks=tuple(m.number for (s, e), m in risk_spans if s <= left and right <= e),
                 drivers=tuple(n for (s, e), n in driver_spans if s <= left and right <= e),
                 labels=tuple(m for (_, e), m in risk_spans if e == right),
+                possible=any(s <= left and right <= e for s, e in possible_spans),
             )
         )
     return out

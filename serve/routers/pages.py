@@ -122,7 +122,7 @@ def case_context(stored: StoredPrediction) -> dict[str, Any]:
         "case": case,
         "result": result,
         "mentions": mentions,
-        "pieces": pieces(case.text, mentions, result.explanations),
+        "pieces": pieces(case.text, mentions, result.explanations, result.possible_risk),
         "groups": [(g, result.thrive_probabilities.get(g, 0.0)) for g in ThriveGroup],
         "factors": [(f, result.exclusion_probabilities.get(f, 0.0)) for f in ExclusionFactor],
         "reasons": [

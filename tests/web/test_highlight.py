@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from serve.highlight import number_mentions, pieces
 from serve.web import templates
 
-from thrive_ml.result import Explanation, RiskFlag
+from thrive_ml.result import Explanation, PossibleRisk, RiskFlag
 from thrive_ml.taxonomy import ContextStatus, RiskIndicator
 
 VOID = {"br", "img", "input", "meta", "link", "hr"}
@@ -60,10 +60,19 @@ def explanation(start: int, end: int, text: str) -> Explanation:
     return Explanation(start=start, end=end, text=text[start:end], weight=1.0)
 
 
-def render(text: str, flags: list[RiskFlag], explanations: list[Explanation]) -> str:
+def possible(start: int, end: int, text: str) -> PossibleRisk:
+    return PossibleRisk(start=start, end=end, text=text[start:end], probability=0.9)
+
+
+def render(
+    text: str,
+    flags: list[RiskFlag],
+    explanations: list[Explanation],
+    sentences: list[PossibleRisk] = (),
+) -> str:
     mentions = number_mentions(flags)
     macro = templates().env.get_template("_case.html").module.referral_text
-    body = str(macro(pieces(text, mentions, explanations), mentions))
+    body = str(macro(pieces(text, mentions, explanations, sentences), mentions))
     return body.split('<div class="referral-text">', 1)[1].rsplit("</div>", 1)[0]
 
 
@@ -136,9 +145,34 @@ def test_any_spans_over_any_text_render_balanced_and_keep_the_text(text, spans):
         if min(a, b) >= 0
     ]
     drivers = [explanation(max(0, min(a, b)), max(0, max(a, b)), text) for a, b, _ in spans]
+    sentences = [
+        possible(min(a, b), max(a, b), text) for a, b, odd in spans if odd and min(a, b) >= 0
+    ]
 
-    parsed = parse(render(text, flags, drivers))
+    parsed = parse(render(text, flags, drivers, sentences))
 
     assert parsed.problems == []
     assert parsed.stack == []
     assert "".join(parsed.text) == text
+
+
+def test_a_sentence_the_reader_sent_is_outlined_whole_and_explained_in_the_key():
+    text = "Attendance is fine. He says he wants to zorble for good. Likes art."
+    start = text.index("He says")
+    end = text.index(" Likes")
+    cut = pieces(text, [], [], [possible(start, end, text)])
+    assert [p.text for p in cut if p.possible] == ["He says he wants to zorble for good."]
+    macro = templates().env.get_template("_case.html").module.referral_text
+    html = str(macro(cut, []))
+    assert '<mark class="possible">He says he wants to zorble for good.</mark>' in html
+    assert "learned reader" in html
+    assert "learned reader" not in str(macro(pieces(text, [], []), []))
+
+
+def test_the_readers_reason_is_said_in_words_and_can_filter_the_queue():
+    from serve.routers.pages import reason_options, reason_words
+
+    from thrive_ml.triage import POSSIBLE_RISK_REASON
+
+    assert "safety rules recognised no risk words" in reason_words(POSSIBLE_RISK_REASON)
+    assert POSSIBLE_RISK_REASON in dict(reason_options())
