@@ -124,10 +124,14 @@ def test_fit_refuses_to_choose_a_threshold_without_sets():
         RiskReader().fit(RISKY + HARMLESS, [1] * 6 + [0] * 6, groups=["a"] * 12)
 
 
-def test_pieces_keep_decimals_and_offsets():
-    text = "He sleeps 3.5 hours.  Then wakes!\n- tired\n\n"
+def test_pieces_keep_decimals_and_offsets_and_skip_scraps():
+    text = "Hi. He sleeps 3.5 hours.  Then he wakes!\n- very tired now\nok\n\n"
     spans = pieces(text)
-    assert [text[s:e] for s, e in spans] == ["He sleeps 3.5 hours.", "Then wakes!", "- tired"]
+    assert [text[s:e] for s, e in spans] == [
+        "He sleeps 3.5 hours.",
+        "Then he wakes!",
+        "- very tired now",
+    ]
 
 
 @settings(max_examples=60, deadline=None)

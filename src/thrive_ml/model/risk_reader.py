@@ -38,7 +38,10 @@ from thrive_ml.safety import SafetyReport
 # A point between digits ("3.5 hours") does not end one, so folding "3.5" to "num" keeps the
 # pieces of the folded text in step with the original's.
 _PIECE = re.compile(r"[^\n.!?]+(?:(?<=\d)\.(?=\d)[^\n.!?]*)*(?:[.!?]+|\n|$)")
-_WORD = re.compile(r"\w\w")
+# A reading needs this many words: a greeting ("Hi.") or a lone word gives the classifier
+# too little to go on, and single risk words ("kms", "OD") are the rules' job.
+_MIN_WORDS = 3
+_WORDS = re.compile(r"\w+")
 # Short snippets ("Says she wants to go to sleep and not wake up. Has been giving things
 # away.") are also read whole: the risk is often in two sentences together.
 _WHOLE_TEXT_MAX = 400
@@ -62,9 +65,14 @@ def pieces(text: str) -> list[tuple[int, int]]:
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
-        if _WORD.search(text, s, e):
+        if _has_words(text, s, e):
             out.append((s, e))
     return out
+
+
+def _has_words(text: str, start: int, end: int) -> bool:
+    found = _WORDS.finditer(text, start, end)
+    return all(next(found, None) is not None for _ in range(_MIN_WORDS))
 
 
 def unjudged_pieces(text: str, report: SafetyReport) -> list[tuple[int, int]]:
@@ -136,7 +144,9 @@ class RiskReader(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    c: inverse regularisation strength of the logistic regression.
+    c: inverse regularisation strength of the logistic regression. 16 was chosen by the same
+        grouped cross-validation (risk recall at the 5 % allowance for c = 1, 2, 4, 8, 16, 32:
+        0.827, 0.856, 0.864, 0.881, 0.885, 0.880).
     char_ngrams: character n-gram range; characters carry misspellings and word parts.
     max_char_features: cap on the character vocabulary.
     max_false_rate: the largest share of hand-written harmless items, in cross-validation,
@@ -146,7 +156,7 @@ class RiskReader(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        c: float = 4.0,
+        c: float = 16.0,
         char_ngrams: tuple[int, int] = (3, 5),
         max_char_features: int = 60000,
         max_false_rate: float = 0.05,
