@@ -322,3 +322,29 @@ def test_reports_about_the_child_are_not_taken_for_someone_else_or_a_denial(text
 def test_near_misses_of_the_new_rules_do_not_flag(text: str) -> None:
     report = _assess(text)
     assert not report.routes_to_review, _flags(report)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Would anyone even miss me if I wasn't around?",
+        "He asked his tutor whether anyone would miss him if he just wasn't around next term.",
+        "i dont think anybody would notice if i wasnt here",
+        "She doesn't think anyone would care if she died.",
+    ],
+)
+def test_asking_whether_anyone_would_miss_them_routes_as_ideation(text: str) -> None:
+    report = _has(text, SI, *ROUTING)
+    assert report.routes_to_review
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her friends would miss her if she wasn't around.",
+        "Would anyone mind if I wasn't around for the trip?",
+        "Would anyone notice if I wasn't in class tomorrow?",
+    ],
+)
+def test_missing_someone_who_is_away_is_not_a_death_wish(text: str) -> None:
+    assert not _assess(text).routes_to_review
