@@ -13,7 +13,7 @@ from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from thrive_ml.model.estimator import RISK_TOKEN_PATTERN, fold_text, mask_names, preprocess
-from thrive_ml.model.features import WordCachedCharTfidf, WordNgramTfidf
+from thrive_ml.model.features import WordCachedCharTfidf, WordNgramTfidf, tfidf_transform
 
 CHAR_PARAMS = {
     "lowercase": False,
@@ -81,6 +81,23 @@ def test_fast_vectorizer_equals_scikit_learn(texts, fast, params):
     unseen = texts[300:] + ODD_TEXTS
     for _ in range(2):  # the second pass reads the per-word cache
         assert_same_matrix(reference.transform(unseen), ours.transform(unseen))
+
+
+@pytest.mark.parametrize(
+    ("cls", "params"),
+    [
+        (TfidfVectorizer, WORD_PARAMS),
+        (WordCachedCharTfidf, CHAR_PARAMS),
+        (WordNgramTfidf, WORD_PARAMS),
+        (WordNgramTfidf, {**WORD_PARAMS, "sublinear_tf": False, "norm": "l1"}),
+        (TfidfVectorizer, {**WORD_PARAMS, "binary": True, "use_idf": False, "norm": None}),
+    ],
+)
+def test_transform_without_checks_gives_scikit_learns_numbers(texts, cls, params):
+    vectorizer = cls(**params).fit(texts[:300])
+    for docs in (texts[300:] + ODD_TEXTS, texts[:1], ["" for _ in range(3)]):
+        expected = vectorizer.transform(docs)
+        assert_same_matrix(expected.tocsr(), tfidf_transform(vectorizer, docs))
 
 
 def test_refitting_forgets_the_old_vocabulary(texts):

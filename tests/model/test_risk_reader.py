@@ -7,6 +7,7 @@ import copy
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from thrive_ml.config import get_settings
 from thrive_ml.datasets import load_generated, load_reader_snippets, load_risk_snippets
 from thrive_ml.errors import InputFormatError
-from thrive_ml.model.risk_reader import RiskReader, _unjudged, pieces, unjudged_pieces
+from thrive_ml.model.risk_reader import RiskReader, _prepare, _unjudged, pieces, unjudged_pieces
 from thrive_ml.model.train import TrainParams, fit_risk_reader
 from thrive_ml.safety import assess
 from thrive_ml.triage import POSSIBLE_RISK_REASON, Triager
@@ -200,3 +201,11 @@ def test_a_batch_gives_each_text_what_it_gets_alone(toy_reader):
     assert toy_reader.find(texts, reports) == alone
     assert alone[0] is not None
     assert alone[1] is None
+
+
+def test_the_fast_path_gives_the_pipelines_probabilities(toy_reader):
+    texts = [*RISKY, *HARMLESS, "", "x"]
+    prepared = [_prepare(t) for t in texts]
+    assert np.array_equal(
+        toy_reader._proba_prepared(prepared), toy_reader.pipeline_.predict_proba(prepared)
+    )

@@ -30,7 +30,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.extmath import softmax
 from sklearn.utils.validation import check_is_fitted
 
-from thrive_ml.model.features import WordCachedCharTfidf, WordNgramTfidf
+from thrive_ml.model.features import WordCachedCharTfidf, WordNgramTfidf, tfidf_transform
 from thrive_ml.result import RiskFlag
 from thrive_ml.safety import SafetyReport, assess
 from thrive_ml.taxonomy import ContextStatus, ExclusionFactor, RiskIndicator, ThriveGroup
@@ -370,7 +370,11 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
         union: FeatureUnion = self.features_.named_steps["tfidf"]
         if union.transformer_weights:
             return union.transform(marked)
-        blocks = [t.transform(marked) for _, t in union.transformer_list if t not in ("drop", None)]
+        blocks = [
+            tfidf_transform(t, marked) if isinstance(t, TfidfVectorizer) else t.transform(marked)
+            for _, t in union.transformer_list
+            if t not in ("drop", None)
+        ]
         return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 try:  # scikit-learn >= 1.8 returns sparse arrays or matrices as configured
     from sklearn.utils._sparse import _align_api_if_sparse
@@ -247,3 +249,28 @@ class WordNgramTfidf(TfidfVectorizer):
         )
         X.sum_duplicates()
         return self.vocabulary_, _align_api_if_sparse(X)
+
+
+def tfidf_transform(vectorizer: TfidfVectorizer, docs: list[str]) -> sparse.csr_matrix:
+    """`vectorizer.transform(docs)` for a fitted TfidfVectorizer, without scikit-learn's per-call
+    checks: the same steps in the same dtype, so the same numbers (tests hold it to that).
+
+    For one referral those checks (input validation, fitted checks, tags) cost more than the
+    counting: ~1 ms of a single triage went to them."""
+    _, X = vectorizer._count_vocab(docs, fixed_vocab=True)
+    X = sparse.csr_matrix(X)
+    if vectorizer.binary:
+        X.data.fill(1)
+    tfidf = vectorizer._tfidf
+    if X.dtype not in (np.float32, np.float64):
+        X = X.astype(np.float64)
+    if tfidf.sublinear_tf:
+        np.log(X.data, X.data)
+        X.data += 1.0
+    if hasattr(tfidf, "idf_"):
+        X.data *= tfidf.idf_[X.indices]
+    if tfidf.norm == "l2":
+        inplace_csr_row_normalize_l2(X)
+    elif tfidf.norm is not None:
+        X = sparse.csr_matrix(normalize(X, norm=tfidf.norm, copy=False))
+    return X
