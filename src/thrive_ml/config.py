@@ -42,6 +42,12 @@ class Settings(BaseSettings):
         return [self.validation_dir / "safety"]
 
     @property
+    def risk_heldout_dirs(self) -> list[Path]:
+        """Blind snippet sets no rule or reader was built from: scored, never read or trained
+        on (`final` ones are kept to score a finished rules-and-reader version once)."""
+        return [self.validation_dir / "safety_heldout", self.validation_dir / "safety_final"]
+
+    @property
     def risk_training_dirs(self) -> list[Path]:
         """Snippets written as training data for the risk reader: always trained on, never
         used to choose its threshold."""

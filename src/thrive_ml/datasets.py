@@ -7,7 +7,9 @@ cares where a row came from. Errors name the file and what to do; they never ech
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -63,16 +65,7 @@ def load_labelled_jsonl(path: Path | str) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise InputFormatError(f"no evaluation file at {path}")
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for n, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError:
-                raise InputFormatError(f"{path}: line {n} is not valid JSON") from None
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame([row for _, row in _jsonl_rows(path)])
     if "thrive_group" in df.columns:
         df["exclusion_factors"] = df["exclusion_factors"].map(lambda v: list(v or []))
         return _check_labels(df, path)
@@ -96,22 +89,27 @@ def load_risk_snippets(folders: list[Path]) -> pd.DataFrame:
     rows: list[dict[str, object]] = []
     for folder in folders:
         for path in sorted(Path(folder).glob("*.jsonl")):
-            with path.open(encoding="utf-8") as handle:
-                for n, line in enumerate(handle, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        row = json.loads(line)
-                    except json.JSONDecodeError:
-                        raise InputFormatError(f"{path}: line {n} is not valid JSON") from None
-                    text, routes = row.get("text"), row.get("routes")
-                    if (
-                        not isinstance(text, str)
-                        or not text.strip()
-                        or not isinstance(routes, bool)
-                    ):
-                        raise InputFormatError(
-                            f"{path}: line {n} needs a non-empty 'text' and 'routes' true or false"
-                        )
-                    rows.append({"text": text, "routes": routes, "set": path.stem})
+            for n, row in _jsonl_rows(path):
+                text, routes = row.get("text"), row.get("routes")
+                if not isinstance(text, str) or not text.strip() or not isinstance(routes, bool):
+                    raise InputFormatError(
+                        f"{path}: line {n} needs a non-empty 'text' and 'routes' true or false"
+                    )
+                rows.append({"text": text, "routes": routes, "set": path.stem})
     return pd.DataFrame(rows, columns=["text", "routes", "set"])
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line; a line that is not a JSON object is an
+    error naming file and line (never its text)."""
+    with path.open(encoding="utf-8") as handle:
+        for n, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                raise InputFormatError(f"{path}: line {n} is not valid JSON") from None
+            if not isinstance(row, dict):
+                raise InputFormatError(f"{path}: line {n} is not a JSON object")
+            yield n, row

@@ -175,9 +175,18 @@ def _held_out_snippets() -> dict[str, pd.DataFrame]:
     """Blind risk snippets no rule or reader was built from, one frame per set (scored only)."""
     from thrive_ml.datasets import load_risk_snippets
 
-    root = Path(get_settings().validation_dir)
-    rows = load_risk_snippets([root / "safety_heldout", root / "safety_final"])
+    rows = load_risk_snippets(get_settings().risk_heldout_dirs)
     return {f"heldout.{name}": df for name, df in rows.groupby("set", sort=True)}
+
+
+def _route_rates(prefix: str, routed: list[bool], expected: list[bool]) -> dict[str, float]:
+    """Route recall on items that must route, false-route rate on those that must not."""
+    yes = [r for r, e in zip(routed, expected, strict=True) if e]
+    no = [r for r, e in zip(routed, expected, strict=True) if not e]
+    return {
+        f"{prefix}.route_recall": sum(yes) / max(1, len(yes)),
+        f"{prefix}.false_route_rate": sum(no) / max(1, len(no)),
+    }
 
 
 def _metrics_for(prefix: str, s: SetScores) -> dict[str, float]:
@@ -279,7 +288,7 @@ def model_card(
         f"""A learned second reader (model/risk_reader.py) scores each sentence the safety rules
 found nothing in; one that reads like risk adds the review reason `model:possible_risk`. It
 never removes a reason or reads a sentence the rules judged. Threshold
-{fmt("risk_reader.threshold")}, chosen by grouped cross-validation on hand-written snippets
+{fmt("risk_reader.threshold")}, chosen by grouped cross-validation on the blind snippet sets
 (risk recall {fmt("risk_reader.cv_risk_recall")} at a harmless rate of
 {fmt("risk_reader.cv_false_rate")}, reader alone).
 
@@ -397,17 +406,12 @@ def train_and_register(
         metrics |= _metrics_for(name, scored[name])
     safety = _safety_set()
     if safety is not None:
+        safety = safety[safety["route"].isin(["yes", "no"])]
         routed = [r.needs_human_review for r in triager.triage_many(safety["text"].tolist())]
-        yes = [r for r, e in zip(routed, safety["route"], strict=True) if e == "yes"]
-        no = [r for r, e in zip(routed, safety["route"], strict=True) if e == "no"]
-        metrics["safety_dev.route_recall"] = sum(yes) / max(1, len(yes))
-        metrics["safety_dev.false_route_rate"] = sum(no) / max(1, len(no))
+        metrics |= _route_rates("safety_dev", routed, (safety["route"] == "yes").tolist())
     for name, held in _held_out_snippets().items():
         routed = [r.needs_human_review for r in triager.triage_many(held["text"].tolist())]
-        yes = [r for r, e in zip(routed, held["routes"], strict=True) if e]
-        no = [r for r, e in zip(routed, held["routes"], strict=True) if not e]
-        metrics[f"{name}.route_recall"] = sum(yes) / max(1, len(yes))
-        metrics[f"{name}.false_route_rate"] = sum(no) / max(1, len(no))
+        metrics |= _route_rates(name, routed, held["routes"].tolist())
 
     client = _client()
     mlflow.set_experiment(EXPERIMENT)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -163,9 +162,7 @@ def test_trained_on_the_packaged_snippets(small_data):
     assert snippets["set"].isna().any(), "training-only snippets never choose the threshold"
     assert snippets["routes"].any()
     assert (~snippets["routes"]).any()
-    held = load_risk_snippets(
-        [Path("data/validation/safety_heldout"), Path("data/validation/safety_final")]
-    )
+    held = load_risk_snippets(settings.risk_heldout_dirs)
     assert not set(held["text"]) & set(snippets["text"]), "a held-out text leaked into training"
     reader = fit_risk_reader(load_generated(small_data), snippets, TrainParams(n_jobs=1))
     assert reader.cv_["cv_risk_recall"] > 0.5
@@ -184,6 +181,9 @@ def test_bad_snippet_files_name_file_and_line(tmp_path):
         load_risk_snippets([tmp_path])
     (tmp_path / "a.jsonl").write_text(json.dumps({"text": "x", "routes": "yes"}) + "\n")
     with pytest.raises(InputFormatError, match="routes"):
+        load_risk_snippets([tmp_path])
+    (tmp_path / "a.jsonl").write_text('["text", "routes"]\n')
+    with pytest.raises(InputFormatError, match=r"a\.jsonl: line 1 is not a JSON object"):
         load_risk_snippets([tmp_path])
     assert load_risk_snippets([tmp_path / "missing"]).empty
 

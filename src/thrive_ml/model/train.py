@@ -129,7 +129,7 @@ def fit(
     """Fit on synthetic rows plus reviewer-confirmed feedback rows (their labels win).
 
     `reports`: SafetyReports by text (see `safety_reports`); texts missing from it are read
-    by the rules as usual. `snippets`: hand-written risk snippets (datasets.load_risk_snippets)
+    by the rules as usual. `snippets`: hand-written risk snippets (datasets.load_reader_snippets)
     for the second reader; without them (or with `params.risk_reader` off) there is none."""
     rows = train if feedback is None or feedback.empty else pd.concat([train, feedback])
     texts = rows["text"].tolist()
