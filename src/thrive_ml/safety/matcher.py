@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from thrive_ml.safety.normalize import Folded
+from thrive_ml.safety.prefilter import prefiltered_matches
 from thrive_ml.safety.rules import CompiledRules
 from thrive_ml.taxonomy import RiskIndicator
 
@@ -29,9 +30,12 @@ class Mention:
 
 
 def _lookalike_spans(
-    rules: CompiledRules, text: str, found: list[Mention]
+    rules: CompiledRules, text: str, found: list[Mention], data: bytes
 ) -> list[tuple[int, int]]:
-    """Lookalike phrases near the candidates (the only ones that can overlap them)."""
+    """Lookalike phrases near the candidates (the only ones that can overlap them).
+
+    `data` is the text as ASCII bytes when the prefilter may be used, else empty.
+    """
     if rules.lookalike_re is None:
         return []
     windows: list[tuple[int, int]] = []
@@ -43,7 +47,13 @@ def _lookalike_spans(
             windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
         else:
             windows.append((start, end))
-    return [m.span() for s, e in windows for m in rules.lookalike_re.finditer(text, s, e)]
+    first = rules.lookalike_prefilter if data else None
+    if first is None:
+        return [m.span() for s, e in windows for m in rules.lookalike_re.finditer(text, s, e)]
+    look = rules.lookalike_re
+    return [
+        m.span() for s, e in windows for m in prefiltered_matches(look, first, text, data, s, e)
+    ]
 
 
 def _overlaps(span: tuple[int, int], blocks: list[tuple[int, int]]) -> bool:
@@ -56,18 +66,29 @@ def find_mentions(folded: Folded, rules: CompiledRules) -> list[Mention]:
     text = folded.text
     found: list[Mention] = []
     search = rules.risk_re.search
-    m = search(text)
-    while m is not None:
+    first = rules.risk_prefilter if text.isascii() else None
+    data = text.encode("ascii") if first is not None else b""
+    pos = 0
+    while True:
+        if first is not None:
+            # Skip straight to where a match could start (prefilter.py: never past one).
+            at = first(data, pos, len(data))
+            if at is None:
+                break
+            pos = at
+        m = search(text, pos)
+        if m is None:
+            break
         name = m.lastgroup
         lead = rules.risk_before.get(name) if name is not None else None
         if lead is not None and not lead.search(text[max(0, m.start() - _LEAD_WINDOW) : m.start()]):
             # Its leading words are missing: look again just after its start, so a mention
             # inside the span it covered is not skipped.
-            m = search(text, m.start() + 1)
+            pos = m.start() + 1
             continue
         if name is not None:
             found.append(Mention(rules.risk_indicators[name], m.start(), m.end()))
-        m = search(text, max(m.end(), m.start() + 1))
+        pos = max(m.end(), m.start() + 1)
     if rules.fuzzy_word_re is not None:
         exact = [(f.start, f.end) for f in found]
         for m in rules.fuzzy_word_re.finditer(text):
@@ -76,7 +97,7 @@ def find_mentions(folded: Folded, rules: CompiledRules) -> list[Mention]:
                 found.append(Mention(hit, m.start(), m.end()))
     if not found:
         return found
-    blocks = _lookalike_spans(rules, text, found)
+    blocks = _lookalike_spans(rules, text, found, data)
     if blocks:
         found = [f for f in found if not _explained_away(f, blocks)]
     return found

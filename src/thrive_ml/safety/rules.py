@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from thrive_ml.errors import RulesFileError
 from thrive_ml.safety import regexbuild as rb
 from thrive_ml.safety.fuzzy import fuzzy_limit, fuzzy_matcher
+from thrive_ml.safety.prefilter import Prefilter, build_prefilter
 from thrive_ml.safety.regexcache import compile_cached
 from thrive_ml.taxonomy import ContextStatus, RiskIndicator
 
@@ -151,11 +152,14 @@ class CompiledRules:
 
     version: str
     risk_re: re.Pattern[str]
+    # Where on ASCII text a lexicon match could start (None: scan with risk_re alone).
+    risk_prefilter: Prefilter | None
     risk_indicators: dict[str, RiskIndicator]
     risk_before: dict[str, re.Pattern[str]]
     cased_re: re.Pattern[str] | None
     cased_indicators: dict[str, RiskIndicator]
     lookalike_re: re.Pattern[str] | None
+    lookalike_prefilter: Prefilter | None
     cue_re: re.Pattern[str]
     cues: dict[str, Cue]
     fuzzy_targets: tuple[tuple[str, RiskIndicator], ...]
@@ -377,6 +381,7 @@ def compile_rules(rules: RulesFile, source: str) -> CompiledRules:
     return CompiledRules(
         version=rules.version,
         risk_re=risk_re,
+        risk_prefilter=build_prefilter([body for _, body in risk]),
         risk_indicators=_names_to(risk_re, risk_ind),
         risk_before={
             g: before[g.split("x", 1)[0]]
@@ -386,6 +391,7 @@ def compile_rules(rules: RulesFile, source: str) -> CompiledRules:
         cased_re=cased_re,
         cased_indicators=_names_to(cased_re, cased_ind) if cased_re else {},
         lookalike_re=look_re,
+        lookalike_prefilter=build_prefilter([body for _, body in look_checks]),
         cue_re=cue_re,
         cues=_names_to(cue_re, cues),
         fuzzy_targets=targets,

@@ -1,0 +1,208 @@
+"""The RE2 prefilter makes the lexicon scan faster and can never change what the rules find."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from thrive_ml.safety import prefilter
+from thrive_ml.safety.matcher import find_mentions
+from thrive_ml.safety.normalize import fold
+from thrive_ml.safety.prefilter import UntranslatableError, build_prefilter, prefiltered_matches
+from thrive_ml.safety.rules import default_rules, load_rules_file
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Pieces of risk wording, their lookalikes and ordinary referral words: random texts built from
+# them land mentions, near-misses and word boundaries in every arrangement.
+PIECES = [
+    "kill myself",
+    "killing it at football",
+    "self harm",
+    "selfharm",
+    "self-harm awareness",
+    "overdose",
+    "od",
+    "suicidal",
+    "want to die",
+    "dying to go",
+    "end it all",
+    "cutting",
+    "cuts on her arms",
+    "older man",
+    "messaging her",
+    "unalive",
+    "kms",
+    "tablets",
+    "better off without me",
+    "not here any more",
+    "denies",
+    "no",
+    "never",
+    "her friend",
+    "last year",
+    "if",
+    "school",
+    "mum",
+    "sleep",
+    "worried",
+    "anxious",
+    "football",
+    "skill",
+    "hurt",
+    "hit",
+    "knife",
+    "rope",
+    "bridge",
+    "money",
+    "missing",
+    "police",
+    "'",
+    ",",
+    ".",
+    "?",
+    ";",
+    "\n",
+    "3",
+    "_",
+    "-",
+    "q: ever self harmed? a: no",
+]
+texts = (
+    st.lists(st.sampled_from(PIECES), max_size=14).map(" ".join)
+    # Run together, so phrases end inside words ("footballs", "killmyselfish").
+    | st.lists(st.sampled_from(PIECES), max_size=8).map("".join)
+    | st.text(alphabet="abcdeiklmnorstuy _.,'-\n", max_size=80)
+)
+
+
+def _plain_rules():
+    return dataclasses.replace(default_rules(), risk_prefilter=None, lookalike_prefilter=None)
+
+
+def _mentions(text: str, rules) -> list[list[tuple[int, int, str]]]:
+    return [
+        [(m.start, m.end, m.indicator.value) for m in find_mentions(f, rules)] for f in fold(text)
+    ]
+
+
+def test_packaged_rules_get_both_prefilters() -> None:
+    # If a rules edit made a body untranslatable the scan would silently slow down tenfold.
+    rules = default_rules()
+    assert rules.risk_prefilter is not None
+    assert rules.lookalike_prefilter is not None
+
+
+@SETTINGS
+@given(text=texts)
+def test_mentions_are_the_same_with_and_without_the_prefilter(text: str) -> None:
+    assert _mentions(text, default_rules()) == _mentions(text, _plain_rules())
+
+
+def test_mentions_are_the_same_on_the_team_safety_set(shared_dir: Path) -> None:
+    path = shared_dir / "eval" / "safety_dev.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    plain = _plain_rules()
+    for row in rows:
+        assert _mentions(row["text"], default_rules()) == _mentions(row["text"], plain)
+
+
+@SETTINGS
+@given(text=texts, pos=st.integers(0, 200))
+def test_the_prefilter_never_points_past_the_first_match(text: str, pos: int) -> None:
+    folded = fold(text)[0].text
+    if not folded.isascii():
+        return
+    rules = default_rules()
+    pos = min(pos, len(folded))
+    real = rules.risk_re.search(folded, pos)
+    at = rules.risk_prefilter(folded.encode("ascii"), pos, len(folded))
+    if real is not None:
+        assert at is not None
+        assert pos <= at <= real.start()
+
+
+@SETTINGS
+@given(text=texts, start=st.integers(0, 60), width=st.integers(0, 80))
+def test_prefiltered_matches_equal_finditer_in_any_window(
+    text: str, start: int, width: int
+) -> None:
+    # Windows may end inside a word: the regex then sees the text as ending there, and so must
+    # the prefilter.
+    folded = fold(text)[0].text
+    if not folded.isascii():
+        return
+    rules = default_rules()
+    start = min(start, len(folded))
+    end = min(len(folded), start + width)
+    look = rules.lookalike_re
+    expected = [m.span() for m in look.finditer(folded, start, end)]
+    got = [
+        m.span()
+        for m in prefiltered_matches(
+            look, rules.lookalike_prefilter, folded, folded.encode("ascii"), start, end
+        )
+    ]
+    assert got == expected
+
+
+def test_a_window_ending_inside_a_word_is_read_as_the_regex_reads_it() -> None:
+    # Cut after "dying to go", "gone" reads as "go": the phrase is there for the regex.
+    pattern = re.compile(r"(?<![a-z0-9])dying to go(?![a-z0-9])")
+    first = build_prefilter(["dying to go"])
+    text = "she was dying to gone"
+    end = text.index("gone") + 2
+    spans = [m.span() for m in prefiltered_matches(pattern, first, text, text.encode(), 0, end)]
+    assert spans == [m.span() for m in pattern.finditer(text, 0, end)] == [(8, 19)]
+    assert list(prefiltered_matches(pattern, first, text, text.encode(), 0, len(text))) == []
+
+
+def test_translation_keeps_matches_and_drops_assertions() -> None:
+    body = r"(?<![a-z])kill\s*(?:my|him)self(?!\w)\b[^\s.]"
+    translated = prefilter.translate(body)
+    for assertion in ("(?<", "(?!", "\\b"):
+        assert assertion not in translated
+    assert re.fullmatch(translated, "kill myself,")
+    assert not re.fullmatch(translated, "kill myself.")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [r"(?P<x>a)", r"(?i:kill)", r"\S+ kill", r"a\1", r"[abc", r"(?=x)*y"],
+)
+def test_untranslatable_bodies_are_refused(body: str) -> None:
+    with pytest.raises(UntranslatableError):
+        prefilter.translate(body)
+
+
+def test_a_rules_file_the_prefilter_cannot_read_still_matches(tmp_path: Path) -> None:
+    # \S has no exact RE2 reading here: the prefilter steps aside and the regex scans alone.
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        'version: "2026.12.1"\n'
+        "lexicon:\n"
+        '  - pattern: "cut\\\\S*\\\\s+her\\\\s+arms"\n'
+        "    indicator: self_harm\n"
+        '    why: "a test entry"\n'
+        "cues:\n"
+        '  - phrase: "denies"\n'
+        "    category: negated\n"
+        "    direction: forward\n"
+        "    max_scope: 5\n"
+        '    why: "a test cue"\n',
+        encoding="utf-8",
+    )
+    rules = load_rules_file(path)
+    assert rules.risk_prefilter is None
+    found = find_mentions(fold("Mum says she cuts her arms at night.")[0], rules)
+    assert [(m.start, m.end) for m in found] == [(13, 26)]
+
+
+def test_an_empty_lexicon_has_no_prefilter() -> None:
+    assert build_prefilter([]) is None
