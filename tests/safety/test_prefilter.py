@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from thrive_ml.safety import prefilter
+from thrive_ml.safety import normalize, prefilter
 from thrive_ml.safety.matcher import find_mentions
 from thrive_ml.safety.normalize import fold
 from thrive_ml.safety.prefilter import UntranslatableError, build_prefilter, prefiltered_matches
@@ -206,3 +206,37 @@ def test_a_rules_file_the_prefilter_cannot_read_still_matches(tmp_path: Path) ->
 
 def test_an_empty_lexicon_has_no_prefilter() -> None:
     assert build_prefilter([]) is None
+
+
+# Obfuscation signs (normalize._SIGNS) get the same treatment: a looser RE2 reading first.
+sign_texts = st.text(alphabet="abxyrtz013457@$|! .-_*~+\n9", max_size=40) | texts
+
+
+@SETTINGS
+@given(text=sign_texts)
+def test_the_loose_sign_check_matches_wherever_an_exact_sign_does(text: str) -> None:
+    padded = " " + text.lower()
+    if any(sign.search(padded) for sign in normalize._SIGNS):
+        assert normalize._sign_superset(padded.encode("utf-8")) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k1ll",
+        "d13",
+        "s3lf",
+        "yr7 and x10 are fine but h3r is not",
+        "sooo sad",
+        "s e l f",
+        "k.i.l.l",
+        "i am 14yo",
+        "she|f",
+        "help!!",
+        "a - b - c",
+    ],
+)
+def test_the_loose_sign_check_keeps_every_exact_sign(text: str) -> None:
+    padded = " " + text
+    exact = any(sign.search(padded) for sign in normalize._SIGNS)
+    assert exact <= (normalize._sign_superset(padded.encode()) is not None)

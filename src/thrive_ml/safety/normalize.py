@@ -16,6 +16,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+try:
+    import re2
+except ImportError:  # pragma: no cover - the wheel is a declared dependency
+    re2 = None
+
 # Characters that carry no letters: removed so "self\u200bharm" reads "selfharm".
 _DROP = frozenset(
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d"
@@ -59,9 +64,33 @@ _SIGNS = (
 )
 
 
+# One RE2 pass (a DFA, ~4x faster than the three searches above) over a looser reading of the
+# same signs: each lookaround above becomes the characters it asserts, consumed, and a negative
+# one is dropped, so this matches wherever any of them does. Only where it matches do the exact
+# checks run. (safety/prefilter.py explains the same idea for the lexicon.)
+_SIGN_SUPERSET = (
+    # leetspeak: the four readings of the first sign
+    r"[a-z][013457@$|!][a-z]|[013457@$|!][a-z]{2}|[a-z]{2}[013457@$|!]"
+    r"|[a-xz][013457@$|!][013457@$]"
+    # stretched letters: a letter three times
+    + "|"
+    + "|".join(c * 3 for c in "abcdefghijklmnopqrstuvwxyz")
+    # spaced or dotted letters
+    + r"|[^a-z0-9@$][a-z0-9@$][ .\-_*~+]{1,3}[a-z0-9@$][ .\-_*~+]{1,3}[a-z0-9@$]"
+    r"(?:[^a-z0-9@$]|$)"
+)
+_sign_superset = re2.compile(_SIGN_SUPERSET.encode("ascii")).search if re2 is not None else None
+
+
 def _has_signs(lowered: str) -> bool:
     # A leading space lets the spaced-letter check see a word at the very start.
     padded = " " + lowered
+    if (
+        _sign_superset is not None
+        and padded.isascii()
+        and _sign_superset(padded.encode("ascii")) is None
+    ):
+        return False
     return any(sign.search(padded) is not None for sign in _SIGNS)
 
 

@@ -2,9 +2,12 @@
 
 Why: Python's `re` tries the lexicon's alternation (thousands of branches) at every word of a
 referral, ~100 us for a typical one, and most referrals mention no risk at all. RE2 (a DFA
-engine) answers "where is the first place any entry could match?" in one linear pass, ~10x
-faster. The Python regex then runs only from that place, so every mention is still found, with
+engine) answers "where is the first place any entry could match?" in one linear pass, several
+times faster once warm. The Python regex then runs only from that place, so every mention is still found, with
 the same span and the same entry, by the same regex as before.
+
+Warm-up: RE2 builds its DFA lazily, so the first few thousand referrals a process reads are
+slower than later ones (bench/safety.py reports both); it never changes what is found.
 
 Why it can never lose a mention: the RE2 pattern is the lexicon with every zero-width assertion
 dropped and each word boundary turned into a consumed non-alphanumeric character, so it matches
@@ -39,8 +42,11 @@ _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
 # Word boundaries as the lexicon regex sees them (rules.regexbuild.WORD_START / WORD_END).
 _START = "(?:^|[^a-z0-9])"
 _END = "(?:[^a-z0-9]|$)"
-# RE2 keeps its DFA within this memory; past it RE2 falls back to a slower but exact engine.
-_MAX_MEM = 64 << 20
+# RE2 builds its DFA lazily, state by state, as new text needs them, and caches the states
+# within this budget (emptying the cache when it is full). The lexicon's DFA grows slowly with
+# unseen text, ~35 MB over the first 30,000 synthetic referrals; at 64 MB it was emptied
+# every few thousand and never got fast. Memory stays bounded by this cap either way.
+_MAX_MEM = 256 << 20
 
 # first(data, pos, endpos): see build_prefilter.
 Prefilter = Callable[[bytes, int, int], int | None]
