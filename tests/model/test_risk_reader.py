@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import numpy as np
 import pytest
@@ -14,7 +15,14 @@ from hypothesis import strategies as st
 from thrive_ml.config import get_settings
 from thrive_ml.datasets import load_generated, load_reader_snippets, load_risk_snippets
 from thrive_ml.errors import InputFormatError
-from thrive_ml.model.risk_reader import RiskReader, _prepare, _unjudged, pieces, unjudged_pieces
+from thrive_ml.model.risk_reader import (
+    _PIECE,
+    RiskReader,
+    _prepare,
+    _unjudged,
+    pieces,
+    unjudged_pieces,
+)
 from thrive_ml.model.train import TrainParams, fit_risk_reader
 from thrive_ml.safety import assess
 from thrive_ml.triage import POSSIBLE_RISK_REASON, Triager
@@ -134,14 +142,18 @@ def test_pieces_keep_decimals_and_offsets_and_skip_scraps():
     ]
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab .!?\n3")), max_size=60))
-def test_pieces_are_trimmed_disjoint_slices(text):
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\n3_-\t\xa0é")), max_size=60))
+def test_pieces_are_trimmed_disjoint_slices_of_three_words_or_more(text):
     last = 0
-    for s, e in pieces(text):
+    spans = pieces(text)
+    for s, e in spans:
         assert last <= s < e <= len(text)
         assert text[s:e] == text[s:e].strip()
         last = e
+    # Every sentence-like run with three words is kept, and nothing else.
+    runs = [m.group().strip() for m in _PIECE.finditer(text)]
+    assert [text[s:e] for s, e in spans] == [r for r in runs if len(re.findall(r"\w+", r)) >= 3]
 
 
 def test_the_models_reading_is_the_readers_own(small_model, small_data):

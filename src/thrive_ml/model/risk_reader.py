@@ -39,10 +39,10 @@ from thrive_ml.safety import SafetyReport
 # A point between digits ("3.5 hours") does not end one, so folding "3.5" to "num" keeps the
 # pieces of the folded text in step with the original's.
 _PIECE = re.compile(r"[^\n.!?]+(?:(?<=\d)\.(?=\d)[^\n.!?]*)*(?:[.!?]+|\n|$)")
-# A reading needs this many words: a greeting ("Hi.") or a lone word gives the classifier
-# too little to go on, and single risk words ("kms", "OD") are the rules' job.
-_MIN_WORDS = 3
-_WORDS = re.compile(r"\w+")
+# A reading needs three words: a greeting ("Hi.") or a lone word gives the classifier too
+# little to go on, and single risk words ("kms", "OD") are the rules' job. Words are runs of
+# word characters; one match from the piece's start finds three.
+_THREE_WORDS = re.compile(r"\W*\w+\W+\w+\W+\w")
 # Short snippets ("Says she wants to go to sleep and not wake up. Has been giving things
 # away.") are also read whole: the risk is often in two sentences together.
 _WHOLE_TEXT_MAX = 400
@@ -60,20 +60,14 @@ class Finding:
 def pieces(text: str) -> list[tuple[int, int]]:
     """Sentence-like spans of the text, surrounding whitespace trimmed."""
     out = []
+    three = _THREE_WORDS.match
     for m in _PIECE.finditer(text):
-        s, e = m.span()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if _has_words(text, s, e):
-            out.append((s, e))
+        s, piece = m.start(), m.group()
+        start = s + len(piece) - len(piece.lstrip())
+        end = s + len(piece.rstrip())
+        if three(text, start, end):
+            out.append((start, end))
     return out
-
-
-def _has_words(text: str, start: int, end: int) -> bool:
-    found = _WORDS.finditer(text, start, end)
-    return all(next(found, None) is not None for _ in range(_MIN_WORDS))
 
 
 def unjudged_pieces(text: str, report: SafetyReport) -> list[tuple[int, int]]:
