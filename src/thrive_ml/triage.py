@@ -169,26 +169,23 @@ class Triager:
         # Risk mentions reach the model as context tokens ("zzselfharmaffirmed"); point those
         # back at the flagged words themselves.
         flag_spans = {risk_context_token(f): f for f in report.flags}
-        spans: list[Explanation] = []
+        spans: list[tuple[int, int, str, float]] = []
         words = []
         for c in contributions:
             flag = flag_spans.get(c.feature)
-            # Built from exact slices and our own numbers: validation would only cost time.
             if flag is not None:
-                spans.append(
-                    Explanation.model_construct(
-                        start=flag.start, end=flag.end, text=flag.text, weight=round(c.weight, 4)
-                    )
-                )
+                spans.append((flag.start, flag.end, flag.text, round(c.weight, 4)))
             else:
                 words.append(c)
-        spans += [
-            Explanation.model_construct(start=s.start, end=s.end, text=s.text, weight=s.weight)
-            for s in spans_for(text, words, limit=5)
-        ]
-        spans.sort(key=lambda e: -e.weight)
-        kept: list[Explanation] = []
+        spans += [(s.start, s.end, s.text, s.weight) for s in spans_for(text, words, limit=5)]
+        spans.sort(key=lambda e: -e[3])
+        kept: list[tuple[int, int, str, float]] = []
         for e in spans:
-            if not any(e.start < k.end and k.start < e.end for k in kept):
+            if not any(e[0] < k[1] and k[0] < e[1] for k in kept):
                 kept.append(e)
-        return kept[:5]
+                if len(kept) == 5:
+                    break
+        # Built from exact slices and our own numbers: validation would only cost time.
+        return [
+            Explanation.model_construct(start=s, end=e, text=t, weight=w) for s, e, t, w in kept
+        ]

@@ -45,16 +45,18 @@ FACTORS: tuple[str, ...] = tuple(f.value for f in ExclusionFactor)
 # meaning-preserving folding helps word n-grams generalise across voices. Each fold has a quick
 # test that is true wherever its pattern can match, so a text skips the folds it cannot need
 # (the patterns cost ~15 us each on a 700-character referral; the tests, a substring search).
-# "self" under re.IGNORECASE: only e/E, l/L, f/F match "elf", so `"elf" in text.lower()` is
-# exact. The year pattern is r"\by(?:ear)?\s?(\d{1,2})\b" (re.I) written with its word
-# boundary as a look-behind after the first letter, which lets the engine scan for [yY] fast.
+# Under re.IGNORECASE only the letter itself, either case, matches e, l, f, a, r, m, n, j or u
+# (checked over all of Unicode; not so for i, s and k: "ı", "ſ", "K"), so `"elf" in lowered and
+# ("arm" in lowered or "njur" in lowered)` is exact for the self-harm fold. The year pattern is
+# r"\by(?:ear)?\s?(\d{1,2})\b" (re.I) written with its word boundary as a look-behind after
+# the first letter, which lets the engine scan for [yY] fast.
 _FOLDS: tuple[tuple[re.Pattern[str], Any, Callable[[str], bool] | None], ...] = (
-    (re.compile(r"[\u2018\u2019\u02bc`]"), "'", None),
-    (re.compile(r"[\u201c\u201d]"), '"', None),
+    (re.compile(r"[\u2018\u2019\u02bc`]"), "'", lambda t: "`" in t or not t.isascii()),
+    (re.compile(r"[\u201c\u201d]"), '"', lambda t: not t.isascii()),
     (
         re.compile(r"\bself[\s-]+(harm|harming|harmed|injur\w*)", re.I),
         r"self\1",
-        lambda t: "elf" in t.lower(),
+        lambda t: "elf" in (low := t.lower()) and ("arm" in low or "njur" in low),
     ),
     (re.compile(r"[yY](?<!\w[yY])(?:[eE][aA][rR])?\s?(\d{1,2})\b"), r"year\1", None),
     (re.compile(r"\b(\d{1,2})/12\b"), r"\1 months", lambda t: "/12" in t),
