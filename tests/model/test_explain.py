@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from thrive_ml.model.estimator import Contribution
@@ -130,3 +130,34 @@ def test_the_first_word_shortcut_finds_exactly_what_finditer_finds(feature, text
     assert [m.span() for m in _matches(pattern, feature, text, lowered)] == [
         m.span() for m in pattern.finditer(text)
     ]
+
+
+ASCII_PIECES = [p for p in PIECES if p.isascii()] + ["_", "9a", "lowmood", "low_mood", "xlow"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    feature=st.sampled_from([*FEATURES, "low mood school", "a 9", "mood a", "x_ low"]),
+    text=st.lists(st.sampled_from(ASCII_PIECES), max_size=14).map("".join),
+)
+@example(feature="low mood", text="xlow mood")
+@example(feature="low mood", text="lowmood")
+@example(feature="low mood", text="low moodx")
+def test_plain_features_are_found_without_a_regex_exactly_where_the_regex_finds_them(feature, text):
+    from thrive_ml.model.explain import _plain_spans, _plain_tokens
+
+    tokens = _plain_tokens(feature)
+    if tokens is None or not text.isascii():
+        return
+    assert list(_plain_spans(text.lower(), tokens)) == [
+        m.span() for m in feature_regex(feature).finditer(text)
+    ]
+
+
+def test_only_words_that_need_no_unfolding_are_plain():
+    from thrive_ml.model.explain import _plain_tokens
+
+    assert _plain_tokens("low mood") == ("low", "mood")
+    assert _plain_tokens("9 months") == ("9", "months")
+    for folded in ("selfharm", "year9", "num weeks", "isn't", "café", "_x"):
+        assert _plain_tokens(folded) is None
