@@ -173,6 +173,18 @@ def test_translation_keeps_matches_and_drops_assertions() -> None:
 
 
 @pytest.mark.parametrize(
+    "body", [r"a{,3}b", r"a{2}", r"a{1,}b", r"a{2,5}?", r"x{y", r"a{}", r"a{,}"]
+)
+def test_braces_mean_in_re2_what_they_mean_to_python(body: str) -> None:
+    # Python reads "{,3}" as a repeat and "{}" as text; RE2 would read both as text.
+    import re2
+
+    translated = prefilter.translate(body)
+    for text in ["", "a", "aab", "ab", "b", "aaaab", "x{y", "a{}", "a{,}"]:
+        assert (re.fullmatch(body, text) is None) == (re2.fullmatch(translated, text) is None)
+
+
+@pytest.mark.parametrize(
     "body",
     [r"(?P<x>a)", r"(?i:kill)", r"\S+ kill", r"a\1", r"[abc", r"(?=x)*y"],
 )
