@@ -516,8 +516,13 @@ class ReferralClassifier(ClassifierMixin, BaseEstimator):
             idx = Zw.indices[a:b]
             score = Zw.data[a:b] * relative[g, idx]
             best = np.argsort(score)[::-1][:top]
+            best = best[score[best] > 0]
+            # Whole arrays to Python values at once: per-element numpy access cost more.
             out.append(
-                [Contribution(str(names[idx[j]]), float(score[j])) for j in best if score[j] > 0]
+                [
+                    Contribution(str(n), s)
+                    for n, s in zip(names[idx[best]].tolist(), score[best].tolist(), strict=True)
+                ]
             )
         return out
 

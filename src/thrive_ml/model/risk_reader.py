@@ -95,11 +95,15 @@ def _unjudged(
         else [_prepare(text[s:e]) for s, e in spans]
     )
     flags = [(f.start, f.end) for f in report.flags]
-    out = [
-        ((s, e), reading)
-        for (s, e), reading in zip(spans, readings, strict=True)
-        if not any(fs < e and s < fe for fs, fe in flags)
-    ]
+    out = (
+        [
+            ((s, e), reading)
+            for (s, e), reading in zip(spans, readings, strict=True)
+            if not any(fs < e and s < fe for fs, fe in flags)
+        ]
+        if flags
+        else list(zip(spans, readings, strict=True))
+    )
     if not flags and len(out) > 1 and len(text) <= _WHOLE_TEXT_MAX:
         out.append(((spans[0][0], spans[-1][1]), prepared.strip()))
     return out
