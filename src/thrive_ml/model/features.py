@@ -10,7 +10,6 @@ fraction of the cost; `tests/model/test_features.py` holds it to that.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -64,14 +63,14 @@ class WordCachedCharTfidf(TfidfVectorizer):
         cache = self._transform_cache() if fixed_vocab else {}
 
         # Texts x distinct words (counts): sklearn's `_char_wb_ngrams` splits on whitespace too.
-        # Words are numbered in order of first appearance by C-level maps, not a Python loop.
-        words: list[str] = []
+        word_ids: dict[str, int] = {}
+        d_indices: list[int] = []
         d_indptr = [0]
         for doc in raw_documents:
-            words += preprocess(decode(doc)).split()
-            d_indptr.append(len(words))
-        word_ids = {w: i for i, w in enumerate(dict.fromkeys(words))}
-        d_indices = list(map(word_ids.__getitem__, words))
+            d_indices.extend(
+                [word_ids.setdefault(w, len(word_ids)) for w in preprocess(decode(doc)).split()]
+            )
+            d_indptr.append(len(d_indices))
 
         # Distinct words x n-grams (counts), from the cache where the word was seen before.
         parts = []
@@ -204,21 +203,18 @@ class WordNgramTfidf(TfidfVectorizer):
         )
         unknown = lookup.n_tokens
         get = lookup.token_ids.get
+        ids: list[int] = []
+        indptr = [0]
         cache = self._chunk_cache
-        chunks: list[str] = []
-        chunk_ptr = [0]
+        extend = ids.extend
         for doc in docs:
-            chunks += preprocess(decode(doc)).split()
-            chunk_ptr.append(len(chunks))
-        for chunk in dict.fromkeys(chunks):
-            if chunk not in cache:
-                cache[chunk] = tuple([get(t, unknown) for t in tokenize(chunk)])
-        # Every chunk occurrence's ids, and each text's end, by C-level maps over the chunks.
-        per_chunk = list(map(cache.__getitem__, chunks))
-        ids = list(chain.from_iterable(per_chunk))
-        ends = np.zeros(len(chunks) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, per_chunk), dtype=np.int64, count=len(chunks)), out=ends[1:])
-        return ids, ends[chunk_ptr].tolist()
+            for chunk in preprocess(decode(doc)).split():
+                chunk_ids = cache.get(chunk)
+                if chunk_ids is None:
+                    chunk_ids = cache[chunk] = tuple([get(t, unknown) for t in tokenize(chunk)])
+                extend(chunk_ids)
+            indptr.append(len(ids))
+        return ids, indptr
 
     def _count_vocab(self, raw_documents: Iterable[str], fixed_vocab: bool) -> Any:
         lookup = self._lookup() if fixed_vocab else None
