@@ -1,7 +1,8 @@
 """Find candidate risk mentions in folded text.
 
-One compiled alternation scans the text; a second pass compares longer words with the fuzzy
-spellings so misspelt risk words are found too. Lookalike phrases ("killing it at football")
+One compiled alternation scans the text (on ASCII text, only from where the RE2 prefilter says a
+match could start: prefilter.py); a second pass compares longer words with the fuzzy spellings
+so misspelt risk words are found too. Lookalike phrases ("killing it at football")
 remove any candidate they overlap. Context is decided later, in context.py.
 """
 
