@@ -61,7 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/safety.py
 	$(BIN)/python bench/train.py
-	@$(BIN)/thrive-ml models champion >/dev/null 2>&1 && $(BIN)/python bench/triage.py && $(BIN)/python bench/cold_start.py || echo "bench/triage.py needs a champion: run make model"
+	@$(BIN)/thrive-ml models champion >/dev/null 2>&1 && $(BIN)/python bench/triage.py && $(BIN)/python bench/cold_start.py && $(BIN)/python bench/batch_memory.py --n 50000 || echo "bench/triage.py needs a champion: run make model"
 	@command -v wrk >/dev/null && $(BIN)/python bench/serve.py || echo "bench/serve.py needs wrk: apt-get install wrk"
 
 clean:
