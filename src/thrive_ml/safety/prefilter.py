@@ -46,8 +46,9 @@ _END = "(?:[^a-z0-9]|$)"
 # RE2 builds its DFA lazily, state by state, as new text needs them, and caches the states
 # within this budget (emptying the cache when it is full). The lexicon's DFA grows slowly with
 # unseen text, ~35 MB over the first 30,000 synthetic referrals; at 64 MB it was emptied
-# every few thousand and never got fast. Memory stays bounded either way: a batch of 184,000
-# referrals peaked at 391 MB resident, against 331 MB without the prefilter.
+# every few thousand and never got fast. Memory stays bounded either way: `thrive-ml predict`
+# over 200,000 referrals peaked at 387 MB resident, against 328 MB without the prefilter
+# (bench/batch_memory.py).
 _MAX_MEM = 256 << 20
 
 # first(data, pos, endpos): see build_prefilter.
