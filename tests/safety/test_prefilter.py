@@ -252,3 +252,11 @@ def test_the_loose_sign_check_keeps_every_exact_sign(text: str) -> None:
     padded = " " + text
     exact = any(sign.search(padded) for sign in normalize._SIGNS)
     assert exact <= (normalize._sign_superset(padded.encode()) is not None)
+
+
+def test_a_bracket_first_in_a_class_is_a_member_for_both_regex_builders() -> None:
+    # Python reads "[]|)]" as one class of "]", "|" and ")": no alternation, no group end.
+    from thrive_ml.safety import regexbuild
+
+    assert regexbuild.top_level_alternatives("[]|)]a|b") == ["[]|)]a", "b"]
+    assert prefilter.translate(r"(?![]|)])kill") == "kill"

@@ -86,13 +86,16 @@ def feature_regex(feature: str) -> re.Pattern[str] | None:
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 
 
+def _is_plain(token: str) -> bool:
+    """The token's pattern is the token itself, caseless: no folding to undo."""
+    return _PLAIN_WORD.fullmatch(token) is not None and _token_pattern(token) == _caseless(token)
+
+
 @lru_cache(maxsize=16384)
 def _plain_first_word(feature: str) -> str | None:
-    """The feature's first word when its pattern is that word caseless (no folding undone)."""
+    """The feature's first word when it is plain."""
     first = feature.split(" ", 1)[0]
-    if _PLAIN_WORD.fullmatch(first) and _token_pattern(first) == _caseless(first):
-        return first
-    return None
+    return first if _is_plain(first) else None
 
 
 def _matches(
@@ -121,11 +124,9 @@ _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 
 @lru_cache(maxsize=16384)
 def _plain_tokens(feature: str) -> tuple[str, ...] | None:
-    """The feature's words when each is its own caseless pattern (no folding to undo)."""
+    """The feature's words when every one is plain."""
     tokens = tuple(feature.split(" "))
-    if all(_PLAIN_WORD.fullmatch(t) and _token_pattern(t) == _caseless(t) for t in tokens):
-        return tokens
-    return None
+    return tokens if all(map(_is_plain, tokens)) else None
 
 
 def _plain_spans(lowered: str, tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:

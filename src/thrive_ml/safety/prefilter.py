@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from thrive_ml.safety import regexbuild as rb
+
 try:
     import re2
 except ImportError:  # pragma: no cover - the wheel is a declared dependency
@@ -57,34 +59,6 @@ Prefilter = Callable[[bytes, int, int], int | None]
 
 class UntranslatableError(ValueError):
     """A pattern uses something RE2 lacks (backreference, inline flag, unknown escape)."""
-
-
-def _group_end(body: str, start: int) -> int:
-    """Index of the ')' closing the group that opens at `start`."""
-    depth = 0
-    i = start
-    in_class = False
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if body[i + 1 : i + 2] == "^":
-                i += 1
-            if body[i + 1 : i + 2] == "]":
-                i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    raise UntranslatableError("unbalanced group")
 
 
 def _escape(token: str, in_class: bool) -> str:
@@ -138,7 +112,10 @@ def translate(body: str) -> str:
             cls, i = _class(body, i)
             out.append(cls)
         elif body.startswith(_LOOKAROUNDS, i):
-            i = _group_end(body, i) + 1
+            try:
+                i = rb.group_end(body, i) + 1
+            except ValueError:
+                raise UntranslatableError("unbalanced group") from None
             if body[i : i + 1] in ("*", "+", "?", "{"):
                 raise UntranslatableError("a quantified lookaround")
         elif ch == "(" and body[i + 1 : i + 2] == "?" and body[i + 2 : i + 3] != ":":

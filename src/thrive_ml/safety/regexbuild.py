@@ -28,6 +28,7 @@ def _scan(body: str) -> Iterator[tuple[int, str, int, bool]]:
     inside a character class; `depth` is the group depth after the token."""
     depth = 0
     in_class = False
+    members = 0  # where the open class's members start
     i = 0
     while i < len(body):
         ch = body[i]
@@ -37,9 +38,12 @@ def _scan(body: str) -> Iterator[tuple[int, str, int, bool]]:
             continue
         structural = not in_class
         if in_class:
-            in_class = ch != "]"
+            # "]" first in a class ("[]a]", "[^]a]") is a member, not the end.
+            first = members + (body[members : members + 1] == "^")
+            in_class = ch != "]" or i == first
         elif ch == "[":
             in_class = True
+            members = i + 1
         elif ch == "(":
             depth += 1
         elif ch == ")":
@@ -64,11 +68,11 @@ def top_level_alternatives(body: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _group_end(body: str) -> int:
-    """Index of the ')' closing the group that opens at index 0."""
-    for i, piece, depth, structural in _scan(body):
+def group_end(body: str, start: int = 0) -> int:
+    """Index of the ')' closing the group that opens at `start`."""
+    for i, piece, depth, structural in _scan(body[start:]):
         if piece == ")" and structural and depth == 0:
-            return i
+            return start + i
     raise ValueError("unbalanced group")
 
 
@@ -99,7 +103,7 @@ def _optional(quant: str, heads: list[str], rest: str) -> list[str] | None:
 def _step(alt: str) -> list[str] | None:
     """Rewrite `alt` so its first element is nearer to a literal (None when it cannot be)."""
     if alt.startswith("(?:"):
-        end = _group_end(alt)
+        end = group_end(alt)
         rest = alt[end + 1 :]
         return _optional(rest[:1], top_level_alternatives(alt[3:end]), rest)
     if alt.startswith("["):
