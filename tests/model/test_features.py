@@ -115,7 +115,7 @@ def test_pickles_without_the_traffic_caches_and_still_agrees(texts):
     words.transform(texts[300:])
     for fitted in (chars, words):
         state = fitted.__getstate__()
-        assert "_word_cache" not in state
+        assert "_word_store" not in state
         assert "_chunk_cache" not in state
         twin = pickle.loads(pickle.dumps(fitted))  # noqa: S301 - our own bytes, just made
         if fitted is words:  # the pair lookup travels with the model: no rebuild after loading

@@ -29,39 +29,77 @@ except ImportError:  # pragma: no cover - older scikit-learn always returned csr
 _NO_INDICES = np.empty(0, dtype=np.int32)
 
 
+class _WordStore:
+    """Every distinct word met in `transform`, with the vocabulary columns of its n-grams.
+
+    One growing CSR (rows: words in order of first sight) rather than an array per word, so a
+    batch's words are gathered with a few numpy operations instead of one per word; and word
+    -> row lookups go through `map` over a dict, with Python code only for unseen words.
+    """
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        self.vocabulary = vocabulary
+        self.rows: dict[str, int] = {}
+        self.indptr = np.zeros(1024, dtype=np.int64)
+        self.indices = np.empty(8192, dtype=np.int32)
+
+    def add(self, word: str, grams: list[str]) -> int:
+        """Store an unseen word's n-gram columns; returns its row."""
+        vocabulary = self.vocabulary
+        found = [vocabulary[g] for g in grams if g in vocabulary]
+        row = len(self.rows)
+        if row + 2 > len(self.indptr):
+            self.indptr = np.concatenate([self.indptr, np.zeros_like(self.indptr)])
+        start = int(self.indptr[row])
+        end = start + len(found)
+        if end > len(self.indices):
+            grown = np.empty(max(2 * len(self.indices), end), dtype=np.int32)
+            grown[:start] = self.indices[:start]
+            self.indices = grown
+        self.indices[start:end] = found
+        self.indptr[row + 1] = end
+        self.rows[word] = row
+        return row
+
+
 class WordCachedCharTfidf(TfidfVectorizer):
     """`TfidfVectorizer(analyzer="char_wb")` that cuts each distinct word into n-grams once.
 
     Parameters are TfidfVectorizer's; `analyzer` must be "char_wb" (a callable analyzer or
     another kind falls back to scikit-learn's own counting). `max_cached_words` bounds the
-    per-word cache kept between `transform` calls, so a long-running service's memory stays
-    flat; the cache is never pickled.
+    words kept between `transform` calls, so a long-running service's memory stays flat; they
+    are never pickled.
     """
 
     max_cached_words = 200_000
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
-        state.pop("_word_cache", None)
-        state.pop("_word_cache_vocabulary", None)
+        state.pop("_word_store", None)
         return state
 
-    def _transform_cache(self) -> dict[str, np.ndarray]:
-        """Word -> vocabulary indices of its n-grams; reset when the vocabulary changes."""
-        if getattr(self, "_word_cache_vocabulary", None) is not self.vocabulary_:
-            self._word_cache: dict[str, np.ndarray] = {}
-            self._word_cache_vocabulary = self.vocabulary_
-        elif len(self._word_cache) > self.max_cached_words:
-            self._word_cache = {}
-        return self._word_cache
+    def _store(self) -> _WordStore:
+        """The words seen so far; emptied when the vocabulary changes or the store is full."""
+        store = getattr(self, "_word_store", None)
+        if (
+            store is None
+            or store.vocabulary is not self.vocabulary_
+            or len(store.rows) > self.max_cached_words
+        ):
+            store = self._word_store = _WordStore(self.vocabulary_)
+        return store
 
     def _count_vocab(self, raw_documents: Iterable[str], fixed_vocab: bool) -> Any:
         if self.analyzer != "char_wb":
             return super()._count_vocab(raw_documents, fixed_vocab)
-        preprocess, decode = self.build_preprocessor(), self.decode
-        vocabulary: dict[str, int] = self.vocabulary_ if fixed_vocab else {}
-        cache = self._transform_cache() if fixed_vocab else {}
+        if fixed_vocab:
+            return self.vocabulary_, _align_api_if_sparse(self._count_fixed(raw_documents))
+        return self._count_fit(raw_documents)
 
+    def _count_fit(self, raw_documents: Iterable[str]) -> Any:
+        """Counts while fitting: every n-gram seen joins the vocabulary."""
+        preprocess, decode = self.build_preprocessor(), self.decode
+        vocabulary: dict[str, int] = {}
         # Texts x distinct words (counts): sklearn's `_char_wb_ngrams` splits on whitespace too.
         word_ids: dict[str, int] = {}
         d_indices: list[int] = []
@@ -71,45 +109,81 @@ class WordCachedCharTfidf(TfidfVectorizer):
                 [word_ids.setdefault(w, len(word_ids)) for w in preprocess(decode(doc)).split()]
             )
             d_indptr.append(len(d_indices))
-
-        # Distinct words x n-grams (counts), from the cache where the word was seen before.
-        parts = []
+        w_indices: list[int] = []
+        w_indptr = [0]
         for word in word_ids:
-            idx = cache.get(word)
-            if idx is None:
-                grams = self._char_wb_ngrams(word)
-                if fixed_vocab:
-                    found = [vocabulary[g] for g in grams if g in vocabulary]
-                else:
-                    found = [vocabulary.setdefault(g, len(vocabulary)) for g in grams]
-                idx = np.asarray(found, dtype=np.int32) if found else _NO_INDICES
-                cache[word] = idx
-            parts.append(idx)
-        if not fixed_vocab and not vocabulary:
+            w_indices.extend(
+                [vocabulary.setdefault(g, len(vocabulary)) for g in self._char_wb_ngrams(word)]
+            )
+            w_indptr.append(len(w_indices))
+        if not vocabulary:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-
         # Counts are small whole numbers, exact in any float dtype, so multiply in self.dtype.
-        n_docs, n_words = len(d_indptr) - 1, len(word_ids)
         D = sparse.csr_array(
             (np.ones(len(d_indices), dtype=self.dtype), d_indices, d_indptr),
-            shape=(n_docs, n_words),
+            shape=(len(d_indptr) - 1, len(word_ids)),
         )
-        w_indptr = np.zeros(n_words + 1, dtype=np.int64)
-        np.cumsum([len(p) for p in parts], out=w_indptr[1:])
-        w_indices = np.concatenate(parts) if parts else _NO_INDICES
         W = sparse.csr_array(
             (np.ones(len(w_indices), dtype=self.dtype), w_indices, w_indptr),
-            shape=(n_words, len(vocabulary)),
+            shape=(len(word_ids), len(vocabulary)),
         )
-        # A product's column indices come out unsorted and scikit-learn returns sorted rows.
-        # With a fitted vocabulary, two linear passes through CSC sort them faster than sorting
-        # each row; while fitting, the columns are every n-gram seen, too many for that.
         X = D @ W
-        if fixed_vocab:
-            X = X.tocsc().tocsr()
-        else:
-            X.sort_indices()
+        X.sort_indices()  # scikit-learn returns sorted rows
         return vocabulary, _align_api_if_sparse(X)
+
+    def _count_fixed(self, raw_documents: Iterable[str]) -> sparse.csr_array:
+        """Counts over the fitted vocabulary, from the stored words."""
+        store = self._store()
+        row_of = store.rows.get
+        preprocess, decode = self.build_preprocessor(), self.decode
+        flat: list[int] = []
+        d_indptr = [0]
+        for doc in raw_documents:
+            words = preprocess(decode(doc)).split()
+            rows = list(map(row_of, words))
+            if None in rows:
+                for k, row in enumerate(rows):
+                    if row is None:
+                        found = row_of(words[k])  # an unseen word met twice in one text
+                        rows[k] = (
+                            found
+                            if found is not None
+                            else store.add(words[k], self._char_wb_ngrams(words[k]))
+                        )
+            flat.extend(rows)
+            d_indptr.append(len(flat))
+        n_docs = len(d_indptr) - 1
+        word_rows = np.array(flat, dtype=np.int64)
+        # The batch's distinct words, in store order, and each occurrence's place among them.
+        n_stored = len(store.rows)
+        if 8 * len(word_rows) < n_stored:  # a few texts: sorting is cheaper than a mask
+            distinct, d_indices = np.unique(word_rows, return_inverse=True)
+        else:
+            seen = np.zeros(n_stored, dtype=bool)
+            seen[word_rows] = True
+            distinct = np.flatnonzero(seen)
+            place = np.empty(n_stored, dtype=np.int64)
+            place[distinct] = np.arange(len(distinct))
+            d_indices = place[word_rows]
+        # Those words' n-gram columns, gathered from the store as one CSR.
+        starts = store.indptr[distinct]
+        lengths = store.indptr[distinct + 1] - starts
+        w_indptr = np.zeros(len(distinct) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=w_indptr[1:])
+        at = np.repeat(starts - w_indptr[:-1], lengths) + np.arange(w_indptr[-1])
+        w_indices = store.indices[at]
+        D = sparse.csr_array(
+            (np.ones(len(d_indices), dtype=self.dtype), d_indices, d_indptr),
+            shape=(n_docs, len(distinct)),
+        )
+        W = sparse.csr_array(
+            (np.ones(len(w_indices), dtype=self.dtype), w_indices, w_indptr),
+            shape=(len(distinct), len(self.vocabulary_)),
+        )
+        # Texts x n-grams is D @ W; computed as its transpose, whose conversion back to rows
+        # (one linear pass) leaves each row's columns sorted, as scikit-learn returns them. The
+        # product itself would leave them unsorted, and sorting costs two such passes.
+        return (W.T.tocsr() @ D.T.tocsr()).T.tocsr()
 
 
 class _PairLookup:
