@@ -13,7 +13,12 @@ from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from thrive_ml.model.estimator import RISK_TOKEN_PATTERN, fold_text, mask_names, preprocess
-from thrive_ml.model.features import WordCachedCharTfidf, WordNgramTfidf, tfidf_transform
+from thrive_ml.model.features import (
+    WordCachedCharTfidf,
+    WordNgramTfidf,
+    _PairLookup,
+    tfidf_transform,
+)
 
 CHAR_PARAMS = {
     "lowercase": False,
@@ -121,6 +126,49 @@ def test_pickles_without_the_traffic_caches_and_still_agrees(texts):
         if fitted is words:  # the pair lookup travels with the model: no rebuild after loading
             assert twin._pair_lookup.vocabulary is twin.vocabulary_
         assert_same_matrix(fitted.transform(texts[300:]), twin.transform(texts[300:]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), unique=True, max_size=300),
+    asked=st.lists(st.tuples(st.integers(0, 61), st.integers(0, 61)), max_size=200),
+)
+def test_bigram_hash_lookup_agrees_with_a_dict(pairs, asked):
+    # Few distinct tokens, so home slots collide and probing is exercised.
+    tokens = [f"t{i}" for i in range(62)]
+    vocabulary = {t: i for i, t in enumerate(tokens)}
+    for k, (a, b) in enumerate(pairs):
+        vocabulary[f"t{a} t{b}"] = len(tokens) + k
+    lookup = _PairLookup(vocabulary)
+    n = lookup.n_tokens
+    ids = lookup.token_ids
+    keys = np.array([ids[f"t{a}"] * n + ids[f"t{b}"] for a, b in asked], dtype=np.int64)
+    expected = [vocabulary.get(f"t{a} t{b}", -1) for a, b in asked]
+    assert lookup.bigram_columns(keys).tolist() == expected
+    # A lookup pickled without its table (as models saved before it) builds it again.
+    twin = pickle.loads(pickle.dumps(lookup))  # noqa: S301 - our own bytes, just made
+    assert "_table" not in twin.__dict__
+    assert twin.bigram_columns(keys).tolist() == expected
+
+
+def test_bigram_hash_lookup_finds_every_pair_of_a_crowded_table():
+    rng = np.random.default_rng(0)
+    tokens = [f"t{i}" for i in range(3000)]
+    vocabulary = {t: i for i, t in enumerate(tokens)}
+    pairs = {(int(a), int(b)) for a, b in rng.integers(0, 3000, size=(4000, 2))}
+    inside = sorted(pairs)[::2]
+    for a, b in inside:
+        vocabulary[f"t{a} t{b}"] = len(vocabulary)
+    lookup = _PairLookup(vocabulary)
+    ids, n = lookup.token_ids, lookup.n_tokens
+    keys = np.array([ids[f"t{a}"] * n + ids[f"t{b}"] for a, b in sorted(pairs)], dtype=np.int64)
+    expected = [vocabulary.get(f"t{a} t{b}", -1) for a, b in sorted(pairs)]
+    assert lookup.bigram_columns(keys).tolist() == expected
+    # The table is crowded enough that pairs share home slots and are found by probing.
+    table_keys, _, shift = lookup._hash_table()
+    home = ((keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> shift).astype(np.int64)
+    stored = np.isin(keys, table_keys)
+    assert (table_keys[home[stored]] != keys[stored]).sum() > 50
 
 
 @pytest.mark.parametrize("cls", [WordCachedCharTfidf, WordNgramTfidf])
