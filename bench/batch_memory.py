@@ -21,6 +21,7 @@ from pathlib import Path
 
 import thrive_ml.safety as safety
 from thrive_ml.batch import predict_file
+from thrive_ml.gc_settings import triage_gc
 from thrive_ml.registry import load_champion_triager
 from thrive_ml.safety.rules import default_rules
 from thrive_ml.synthetic.generate import iter_referrals
@@ -63,7 +64,8 @@ def main() -> None:
                 print(f"{done:>9,} triaged  {rss_mb():6.0f} MB resident  {rate:,.0f}/s")
                 next_report += args.every
 
-        predict_file(triager, source, out, on_rows=on_rows)
+        with triage_gc():  # as `thrive-ml predict` runs it
+            predict_file(triager, source, out, on_rows=on_rows)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak:.0f} MB")
 

@@ -24,6 +24,7 @@ from serve.runtime import Runtime
 from serve.settings import ServeSettings
 from serve.web import SESSION_COOKIE, STATIC_DIR
 from thrive_ml.errors import ThriveError
+from thrive_ml.gc_settings import triage_gc
 from thrive_ml.result import SUGGESTION_NOTICE
 from thrive_ml.store.audit import AuditStore
 from thrive_ml.store.keys import KeyStore
@@ -71,12 +72,15 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
             runtime.load_error = str(exc)
             log.warning("no model loaded: %s", type(exc).__name__)
         app.state.runtime = runtime
-        log.info(
-            "service ready",
-            extra={"model_version": runtime.triager.model_version if runtime.triager else None},
-        )
         try:
-            yield
+            with triage_gc():  # after the model is loaded: see thrive_ml.gc_settings
+                log.info(
+                    "service ready",
+                    extra={
+                        "model_version": runtime.triager.model_version if runtime.triager else None
+                    },
+                )
+                yield
         finally:
             runtime.close()
 

@@ -129,6 +129,7 @@ def predict(
 ) -> None:
     """Batch triage: one result per input row, same order. Suggestions, never decisions."""
     from thrive_ml.batch import predict_file
+    from thrive_ml.gc_settings import triage_gc
     from thrive_ml.registry import load_champion_triager
 
     try:
@@ -137,7 +138,7 @@ def predict(
                 f"no input file at {input_path}; give a .csv or .jsonl with a 'text' field"
             )
         triager = load_champion_triager()
-        with _progress_bar(sys.stderr.isatty()) as progress:
+        with triage_gc(), _progress_bar(sys.stderr.isatty()) as progress:
             task = progress.add_task("triaging referrals", total=None)
             written, errors = predict_file(
                 triager, input_path, output_path, on_rows=lambda n: progress.advance(task, n)
