@@ -260,3 +260,49 @@ def test_a_bracket_first_in_a_class_is_a_member_for_both_regex_builders() -> Non
 
     assert regexbuild.top_level_alternatives("[]|)]a|b") == ["[]|)]a", "b"]
     assert prefilter.translate(r"(?![]|)])kill") == "kill"
+
+
+def _unquote_by_regex(text: str) -> str:
+    """The quote handling as it was written first (one regex scan): the reference."""
+    out = list(text)
+    for m in re.finditer("[" + normalize._QUOTES + "]+", text):
+        if (
+            m.start() == 0
+            or text[m.start() - 1].isspace()
+            or m.end() == len(text)
+            or text[m.end()] in normalize._AFTER_QUOTE
+        ):
+            out[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(out)
+
+
+@SETTINGS
+@given(
+    text=st.text(alphabet="ab '\"\u2018\u2019\u201c\u201d.,)?\n\t", max_size=40)
+    | st.lists(st.sampled_from([*PIECES, "'", '"', "''", "\"'"]), max_size=10).map(" ".join)
+)
+def test_quote_marks_are_found_by_str_find_as_the_regex_finds_them(text: str) -> None:
+    assert normalize._unquote(text) == _unquote_by_regex(text)
+
+
+SAMPLE_BODIES = [
+    r"kill\s*myself",
+    r"self\s*-?\s*harm\w*",
+    "od",
+    r"end\s+it(?:\s+all)?",
+    "cut",
+    r"\d+\s*tablets",
+]
+
+
+@SETTINGS
+@given(text=texts, pos=st.integers(0, 90), cut=st.integers(0, 90))
+def test_the_direct_re2_call_answers_as_the_wrapper_does(text: str, pos: int, cut: int) -> None:
+    compiled = prefilter._compile(SAMPLE_BODIES)
+    direct, wrapped = prefilter._direct_first(compiled), prefilter._wrapped_first(compiled)
+    assert direct is not None
+    data = text.lower().encode("ascii")
+    endpos = min(cut, len(data))
+    pos = min(pos, endpos)
+    assert direct(data, pos, endpos) == wrapped(data, pos, endpos)
+    assert direct(data, pos, len(data)) == wrapped(data, pos, len(data))

@@ -299,16 +299,36 @@ _QUOTE_RUN = re.compile(f"[{_QUOTES}]+")
 _AFTER_QUOTE = frozenset(" \t\r\n.,;:!?)")
 
 
+def _quote_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of consecutive quote marks. ASCII text (nearly every referral) has only ' and ",
+    a few of them, so str.find locates them ~4x faster than scanning with the regex."""
+    if not text.isascii():
+        return [m.span() for m in _QUOTE_RUN.finditer(text)]
+    at = []
+    for mark in "'\"":
+        i = text.find(mark)
+        while i >= 0:
+            at.append(i)
+            i = text.find(mark, i + 1)
+    at.sort()
+    runs: list[tuple[int, int]] = []
+    for i in at:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
+
+
 def _unquote(text: str) -> str:
-    # Starts with a character class, so the engine skips straight to quote marks; an
-    # apostrophe inside a word ("doesn't") is left alone.
+    # An apostrophe inside a word ("doesn't") is left alone.
     spans = [
-        m.span()
-        for m in _QUOTE_RUN.finditer(text)
-        if m.start() == 0
-        or text[m.start() - 1].isspace()
-        or m.end() == len(text)
-        or text[m.end()] in _AFTER_QUOTE
+        (start, end)
+        for start, end in _quote_runs(text)
+        if start == 0
+        or text[start - 1].isspace()
+        or end == len(text)
+        or text[end] in _AFTER_QUOTE
     ]
     if not spans:
         return text
