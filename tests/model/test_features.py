@@ -47,6 +47,8 @@ ODD_TEXTS = [
     "zzzz zzzz zzzz",
     "year9 selfharm num months",
     "ünïcödé wörds and ſelf",
+    "SCHOOL And Mum SAID Ünïcödé",
+    "thé schöol änd mûm sàid shé wäs",
 ]
 
 
@@ -70,6 +72,10 @@ def assert_same_matrix(a, b) -> None:
     [
         (WordCachedCharTfidf, CHAR_PARAMS),
         (WordCachedCharTfidf, {**CHAR_PARAMS, "ngram_range": (2, 4), "lowercase": True}),
+        # Accent stripping or a custom preprocessor: the preprocessing step is then not skipped.
+        (WordCachedCharTfidf, {**CHAR_PARAMS, "strip_accents": "unicode"}),
+        (WordNgramTfidf, {**WORD_PARAMS, "preprocessor": str.title}),
+        (WordNgramTfidf, {**WORD_PARAMS, "lowercase": True}),
         (WordNgramTfidf, WORD_PARAMS),
         (WordNgramTfidf, {**WORD_PARAMS, "ngram_range": (1, 1)}),
         (WordNgramTfidf, {**WORD_PARAMS, "ngram_range": (2, 2), "max_features": None}),

@@ -325,10 +325,7 @@ def _unquote(text: str) -> str:
     spans = [
         (start, end)
         for start, end in _quote_runs(text)
-        if start == 0
-        or text[start - 1].isspace()
-        or end == len(text)
-        or text[end] in _AFTER_QUOTE
+        if start == 0 or text[start - 1].isspace() or end == len(text) or text[end] in _AFTER_QUOTE
     ]
     if not spans:
         return text
