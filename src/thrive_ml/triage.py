@@ -30,7 +30,7 @@ from thrive_ml.model.estimator import (
 )
 from thrive_ml.model.explain import spans_for
 from thrive_ml.model.risk_reader import Finding
-from thrive_ml.result import Explanation, PossibleRisk, TriageResult
+from thrive_ml.result import Explanation, PossibleRisk, TriageResult, construct
 from thrive_ml.safety import SafetyReport
 from thrive_ml.taxonomy import ExclusionFactor, ReviewReason, ThriveGroup
 
@@ -152,7 +152,8 @@ class Triager:
                 possible_risk=[]
                 if finding is None
                 else [
-                    PossibleRisk.model_construct(
+                    construct(
+                        PossibleRisk,
                         start=finding.start,
                         end=finding.end,
                         text=text[finding.start : finding.end],
@@ -186,6 +187,4 @@ class Triager:
                 if len(kept) == 5:
                     break
         # Built from exact slices and our own numbers: validation would only cost time.
-        return [
-            Explanation.model_construct(start=s, end=e, text=t, weight=w) for s, e, t, w in kept
-        ]
+        return [construct(Explanation, start=s, end=e, text=t, weight=w) for s, e, t, w in kept]

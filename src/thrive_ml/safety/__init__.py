@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from thrive_ml.errors import InputFormatError
-from thrive_ml.result import RiskFlag
+from thrive_ml.result import RiskFlag, construct
 from thrive_ml.safety.context import classify, status_of_span
 from thrive_ml.safety.matcher import Mention, find_cased_mentions, find_mentions
 from thrive_ml.safety.normalize import Folded, fold
@@ -42,8 +42,8 @@ def _flags_for(text: str, folded: Folded, mentions: list[Mention], rules: Compil
         s, e = folded.span_to_source(m.start, m.end)
         # Built by us from enums and exact slices, so validation would only cost time.
         out.append(
-            RiskFlag.model_construct(
-                indicator=m.indicator, status=status, start=s, end=e, text=text[s:e]
+            construct(
+                RiskFlag, indicator=m.indicator, status=status, start=s, end=e, text=text[s:e]
             )
         )
     return out
