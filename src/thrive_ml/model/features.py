@@ -172,6 +172,8 @@ class WordCachedCharTfidf(TfidfVectorizer):
             d_indptr.append(len(flat))
         n_docs = len(d_indptr) - 1
         word_rows = np.array(flat, dtype=np.int64)
+        if len(word_rows) <= self._FEW_WORDS:
+            return self._count_few(store, word_rows, d_indptr)
         # The batch's distinct words, in store order, and each occurrence's place among them.
         n_stored = len(store.rows)
         if 8 * len(word_rows) < n_stored:  # a few texts: sorting is cheaper than a mask
@@ -202,6 +204,30 @@ class WordCachedCharTfidf(TfidfVectorizer):
         # (one linear pass) leaves each row's columns sorted, as scikit-learn returns them. The
         # product itself would leave them unsorted, and sorting costs two such passes.
         return (W.T.tocsr() @ D.T.tocsr()).T.tocsr()
+
+    # Up to this many words in a batch (a single referral and its sentences: a few hundred),
+    # counting with numpy beats building the sparse products, whose fixed costs (~10 us each,
+    # six of them) dominate small batches; beyond it, sorting every n-gram costs more.
+    _FEW_WORDS = 2000
+
+    def _count_few(
+        self, store: _WordStore, word_rows: np.ndarray, d_indptr: list[int]
+    ) -> sparse.csr_array:
+        """The same counts for a small batch: every n-gram of every word, (text, column) keys
+        sorted and counted once."""
+        n_docs, n_cols = len(d_indptr) - 1, len(self.vocabulary_)
+        starts = store.indptr[word_rows]
+        lengths = store.indptr[word_rows + 1] - starts
+        offsets = np.zeros(len(word_rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        at = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+        text_of_word = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(d_indptr))
+        keys = np.repeat(text_of_word, lengths) * n_cols + store.indices[at]
+        keys, counts = np.unique(keys, return_counts=True)
+        indptr = np.searchsorted(keys, np.arange(n_docs + 1, dtype=np.int64) * n_cols)
+        return sparse.csr_array(
+            (counts.astype(self.dtype), keys % n_cols, indptr), shape=(n_docs, n_cols)
+        )
 
 
 class _PairLookup:
