@@ -306,3 +306,42 @@ def test_the_direct_re2_call_answers_as_the_wrapper_does(text: str, pos: int, cu
     pos = min(pos, endpos)
     assert direct(data, pos, endpos) == wrapped(data, pos, endpos)
     assert direct(data, pos, len(data)) == wrapped(data, pos, len(data))
+
+
+# Words near the packaged fuzzy spellings: random edits of them, so the look-up says yes often.
+_FUZZY_TARGETS = [t for t, _ in default_rules().fuzzy_targets]
+
+
+@st.composite
+def near_misspellings(draw) -> str:
+    word = list(draw(st.sampled_from(_FUZZY_TARGETS)))
+    for _ in range(draw(st.integers(0, 3))):
+        i = draw(st.integers(0, max(0, len(word) - 1)))
+        op = draw(st.sampled_from(["sub", "del", "ins", "swap"]))
+        letter = draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz"))
+        if op == "sub" and word:
+            word[i] = letter
+        elif op == "del" and len(word) > 1:
+            del word[i]
+        elif op == "ins":
+            word.insert(i, letter)
+        elif op == "swap" and i + 1 < len(word):
+            word[i], word[i + 1] = word[i + 1], word[i]
+    return "".join(word)
+
+
+@SETTINGS
+@given(word=near_misspellings(), before=st.sampled_from(["", "she is ", "2", "(", "no "]))
+def test_the_fuzzy_gate_passes_every_word_the_look_up_accepts(word: str, before: str) -> None:
+    rules = default_rules()
+    assert rules.fuzzy_prefilter is not None
+    if rules.fuzzy_lookup(word) is not None:
+        assert rules.fuzzy_prefilter(f"{before}{word}, today".encode("ascii"))
+
+
+def test_the_fuzzy_gate_stays_shut_on_ordinary_words() -> None:
+    gate = default_rules().fuzzy_prefilter
+    assert gate is not None
+    assert not gate(b"she is sleeping better and her school says she is doing ok")
+    assert gate(b"she is suicdal")  # one letter dropped
+    assert gate(b"has been selfharmign again")  # two letters swapped

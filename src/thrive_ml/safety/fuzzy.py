@@ -7,11 +7,17 @@ without importing the matcher.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 
 from rapidfuzz.distance import DamerauLevenshtein
 
 from thrive_ml.taxonomy import RiskIndicator
+
+try:
+    import re2
+except ImportError:  # pragma: no cover - the wheel is a declared dependency
+    re2 = None
 
 
 def fuzzy_limit(target: str) -> int:
@@ -41,3 +47,57 @@ def fuzzy_matcher(
         return None
 
     return lookup
+
+
+# A letter the edits may have put anywhere (in `_variants`).
+_ANY = ""
+
+
+def _variants(target: str, edits: int) -> set[tuple[str, ...]]:
+    """Every spelling within `edits` insertions, deletions, substitutions or swaps of adjacent
+    letters of `target`, as letter tuples where `_ANY` stands for any letter.
+
+    Damerau-Levenshtein distance (rapidfuzz's, unrestricted) counts exactly such edits made one
+    after another, and each edit below, applied to a tuple, covers that edit of every spelling
+    the tuple stands for; so the tuples cover every word within the distance."""
+    found = {tuple(target)}
+    frontier = set(found)
+    for _ in range(edits):
+        made = set()
+        for seq in frontier:
+            n = len(seq)
+            for i in range(n):
+                made.add((*seq[:i], _ANY, *seq[i + 1 :]))  # substitution
+                made.add(seq[:i] + seq[i + 1 :])  # deletion
+            for i in range(n + 1):
+                made.add((*seq[:i], _ANY, *seq[i:]))  # insertion
+            for i in range(n - 1):
+                made.add((*seq[:i], seq[i + 1], seq[i], *seq[i + 2 :]))  # swap
+        frontier = made - found
+        found |= made
+    return found
+
+
+def fuzzy_gate(targets: tuple[tuple[str, RiskIndicator], ...]) -> Callable[[bytes], bool] | None:
+    """A one-pass RE2 check on ASCII folded text: could any word be one the look-up accepts?
+
+    Why: finding the candidate words with Python's regex and looking each up cost ~8 us a
+    referral, and nearly no referral holds a misspelt risk word. The check matches every
+    whole word within each spelling's allowance whose first letter is the spelling's (the
+    look-up's own conditions), so when it finds nothing the look-up would find nothing; when it
+    finds something, the look-up runs as before. None when RE2 is missing or a spelling is not
+    plain letters (the look-up then always runs)."""
+    if re2 is None or not targets or not all(re.fullmatch("[a-z]+", t) for t, _ in targets):
+        return None
+    alternatives = set()
+    for target, _ in targets:
+        for seq in _variants(target, fuzzy_limit(target)):
+            if not seq or seq[0] not in (_ANY, target[0]):
+                continue  # the look-up needs the first letter unchanged
+            letters = (target[0], *seq[1:])
+            alternatives.add("".join(c or "[a-z]" for c in letters))
+    pattern = f"(?:^|[^a-z])(?:{'|'.join(sorted(alternatives))})(?:[^a-z]|$)"
+    options = re2.Options()
+    options.log_errors = False
+    search = re2.compile(pattern.encode("ascii"), options).search
+    return lambda data: search(data) is not None

@@ -90,8 +90,11 @@ def find_mentions(folded: Folded, rules: CompiledRules) -> list[Mention]:
         if name is not None:
             found.append(Mention(rules.risk_indicators[name], m.start(), m.end()))
         pos = max(m.end(), m.start() + 1)
-    if rules.fuzzy_word_re is not None and any(
-        map(rules.fuzzy_lookup, rules.fuzzy_word_re.findall(text))
+    gate = rules.fuzzy_prefilter if data else None  # RE2 reads the ASCII bytes (fuzzy.py)
+    if (
+        rules.fuzzy_word_re is not None
+        and (gate is None or gate(data))
+        and any(map(rules.fuzzy_lookup, rules.fuzzy_word_re.findall(text)))
     ):
         # Misspellings are rare: only a text with one pays for the spans.
         exact = [(f.start, f.end) for f in found]

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from thrive_ml.errors import RulesFileError
 from thrive_ml.safety import regexbuild as rb
-from thrive_ml.safety.fuzzy import fuzzy_limit, fuzzy_matcher
+from thrive_ml.safety.fuzzy import fuzzy_gate, fuzzy_limit, fuzzy_matcher
 from thrive_ml.safety.prefilter import Prefilter, build_prefilter
 from thrive_ml.safety.regexcache import compile_cached
 from thrive_ml.taxonomy import ContextStatus, RiskIndicator
@@ -166,6 +166,8 @@ class CompiledRules:
     fuzzy_exclude: frozenset[str]
     fuzzy_word_re: re.Pattern[str] | None
     fuzzy_lookup: Callable[[str], RiskIndicator | None]
+    # On ASCII text: could any word be a misspelling the look-up accepts? (None: always look.)
+    fuzzy_prefilter: Callable[[bytes], bool] | None
     addressee_re: re.Pattern[str] | None
 
 
@@ -398,6 +400,7 @@ def compile_rules(rules: RulesFile, source: str) -> CompiledRules:
         fuzzy_exclude=exclude,
         fuzzy_word_re=_fuzzy_word_re(targets),
         fuzzy_lookup=fuzzy_matcher(targets, exclude),
+        fuzzy_prefilter=fuzzy_gate(targets),
         addressee_re=_compile_plain(rules.addressee_pattern, source, "addressee_pattern"),
     )
 
