@@ -12,12 +12,8 @@ from collections.abc import Callable
 
 from rapidfuzz.distance import DamerauLevenshtein
 
+from thrive_ml.safety.re2engine import finds
 from thrive_ml.taxonomy import RiskIndicator
-
-try:
-    import re2
-except ImportError:  # pragma: no cover - the wheel is a declared dependency
-    re2 = None
 
 
 def fuzzy_limit(target: str) -> int:
@@ -87,7 +83,7 @@ def fuzzy_gate(targets: tuple[tuple[str, RiskIndicator], ...]) -> Callable[[byte
     look-up's own conditions), so when it finds nothing the look-up would find nothing; when it
     finds something, the look-up runs as before. None when RE2 is missing or a spelling is not
     plain letters (the look-up then always runs)."""
-    if re2 is None or not targets or not all(re.fullmatch("[a-z]+", t) for t, _ in targets):
+    if not targets or not all(re.fullmatch("[a-z]+", t) for t, _ in targets):
         return None
     alternatives = set()
     for target, _ in targets:
@@ -96,8 +92,4 @@ def fuzzy_gate(targets: tuple[tuple[str, RiskIndicator], ...]) -> Callable[[byte
                 continue  # the look-up needs the first letter unchanged
             letters = (target[0], *seq[1:])
             alternatives.add("".join(c or "[a-z]" for c in letters))
-    pattern = f"(?:^|[^a-z])(?:{'|'.join(sorted(alternatives))})(?:[^a-z]|$)"
-    options = re2.Options()
-    options.log_errors = False
-    search = re2.compile(pattern.encode("ascii"), options).search
-    return lambda data: search(data) is not None
+    return finds(f"(?:^|[^a-z])(?:{'|'.join(sorted(alternatives))})(?:[^a-z]|$)")

@@ -16,10 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-try:
-    import re2
-except ImportError:  # pragma: no cover - the wheel is a declared dependency
-    re2 = None
+from thrive_ml.safety.re2engine import finds
 
 # Characters that carry no letters: removed so "self\u200bharm" reads "selfharm".
 _DROP = frozenset(
@@ -79,7 +76,7 @@ _SIGN_SUPERSET = (
     + r"|[^a-z0-9@$][a-z0-9@$][ .\-_*~+]{1,3}[a-z0-9@$][ .\-_*~+]{1,3}[a-z0-9@$]"
     r"(?:[^a-z0-9@$]|$)"
 )
-_sign_superset = re2.compile(_SIGN_SUPERSET.encode("ascii")).search if re2 is not None else None
+_sign_superset = finds(_SIGN_SUPERSET)
 
 
 def _has_signs(lowered: str) -> bool:
@@ -88,7 +85,7 @@ def _has_signs(lowered: str) -> bool:
     if (
         _sign_superset is not None
         and padded.isascii()
-        and _sign_superset(padded.encode("ascii")) is None
+        and not _sign_superset(padded.encode("ascii"))
     ):
         return False
     return any(sign.search(padded) is not None for sign in _SIGNS)

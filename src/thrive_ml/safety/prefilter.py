@@ -21,14 +21,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from thrive_ml.safety import regexbuild as rb
-
-try:
-    import re2
-except ImportError:  # pragma: no cover - the wheel is a declared dependency
-    re2 = None
+from thrive_ml.safety.re2engine import compile_ascii, match_start
 
 # Python's classes restricted to ASCII (the only text this pass sees). Python's \s also matches
 # \x0b and \x1c-\x1f, which RE2's \s does not, so the classes are spelt out.
@@ -148,56 +143,21 @@ def build_prefilter(bodies: list[str]) -> Prefilter | None:
     a search from `pos` would. None when RE2 is missing or a body cannot be translated:
     callers then scan with the Python regex alone.
     """
-    compiled = _compile(bodies)
-    if compiled is None:
-        return None
-    return _direct_first(compiled) or _wrapped_first(compiled)
-
-
-def _compile(bodies: list[str]) -> Any | None:
-    """The RE2 program for `bodies` between word boundaries, or None (see build_prefilter)."""
-    if re2 is None or not bodies:
+    if not bodies:
         return None
     try:
         pattern = f"{_START}(?:{'|'.join(f'(?:{translate(b)})' for b in bodies)}){_END}"
-        options = re2.Options()
-        options.max_mem = _MAX_MEM
-        options.log_errors = False
-        return re2.compile(pattern.encode("utf-8"), options)
-    except (UntranslatableError, re2.error):
+    except UntranslatableError:
         return None
-
-
-def _wrapped_first(compiled: Any) -> Prefilter:
-    search = compiled.search
+    compiled = compile_ascii(pattern, _MAX_MEM)
+    if compiled is None:
+        return None
+    start = match_start(compiled)
 
     def first(data: bytes, pos: int, endpos: int) -> int | None:
-        # Python's regex sees text[:endpos] as the whole text, so RE2 is given the same (its
-        # `$` matches only at the real end); it starts one character back, where the consumed
-        # boundary before a match at `pos` sits.
-        m = search(data if endpos >= len(data) else data[:endpos], pos - 1 if pos > 0 else 0)
-        return None if m is None else max(m.start(), pos)
-
-    return first
-
-
-def _direct_first(compiled: Any) -> Prefilter | None:
-    """`_wrapped_first`'s answers from RE2's own Match on the same compiled program, without
-    the wrapper's generator and match object (~1.5 us of a ~5 us call, a few calls a referral).
-    None when this google-re2 build lays its wrapper out differently; tests hold the two equal.
-    """
-    try:
-        match = compiled._regexp.Match
-        unanchored = re2._Anchor.UNANCHORED
-    except AttributeError:  # pragma: no cover - another wrapper layout
-        return None
-
-    def first(data: bytes, pos: int, endpos: int) -> int | None:
-        text = data if endpos >= len(data) else data[:endpos]
-        start = pos - 1 if pos > 0 else 0
-        if start > len(text):
-            return None
-        found = match(unanchored, text, start, len(text))[0][0]
+        # It starts one character back, where the consumed boundary before a match at `pos`
+        # sits.
+        found = start(data, pos - 1 if pos > 0 else 0, endpos)
         return None if found < 0 else max(found, pos)
 
     return first
