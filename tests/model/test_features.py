@@ -117,6 +117,16 @@ def test_transform_without_checks_gives_scikit_learns_numbers(texts, cls, params
         assert_same_matrix(expected.tocsr(), tfidf_transform(vectorizer, docs))
 
 
+@pytest.mark.parametrize("few_words", [0, 10**9])
+def test_both_ways_of_counting_give_scikit_learns_numbers(texts, few_words, monkeypatch):
+    # Small batches are counted with numpy, large ones with sparse products: force each.
+    monkeypatch.setattr(WordCachedCharTfidf, "_FEW_WORDS", few_words)
+    reference = TfidfVectorizer(**CHAR_PARAMS).fit(texts[:300])
+    ours = WordCachedCharTfidf(**CHAR_PARAMS).fit(texts[:300])
+    for docs in (texts[300:] + ODD_TEXTS, texts[:1], ["", "a"]):
+        assert_same_matrix(reference.transform(docs), ours.transform(docs))
+
+
 def test_refitting_forgets_the_old_vocabulary(texts):
     ours = WordCachedCharTfidf(**CHAR_PARAMS).fit(texts[:200])
     ours.transform(texts[200:300])
