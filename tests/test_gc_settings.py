@@ -18,13 +18,11 @@ class _Node:
 def test_settings_apply_inside_and_are_undone_after():
     before = gc.get_threshold()
     frozen = gc.get_freeze_count()
-    alive_before = _Node()
     with triage_gc():
         assert gc.get_threshold() == THRESHOLDS
         assert gc.get_freeze_count() > frozen  # what was alive is frozen
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == frozen  # handed back: collectable again
-    del alive_before
 
 
 def test_settings_are_undone_when_triage_fails():

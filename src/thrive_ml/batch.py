@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from thrive_ml.datasets import jsonl_objects
 from thrive_ml.errors import InputFormatError, OutputPathError
 from thrive_ml.triage import Triager
 
@@ -30,20 +31,12 @@ class Row:
 
 
 def _read_jsonl(path: Path) -> Iterator[Row]:
-    with path.open(encoding="utf-8") as handle:
-        for n, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError:
-                yield Row(n, None, _BadJSON())
-                continue
-            if not isinstance(obj, dict):
-                yield Row(n, None, _BadJSON())
-                continue
-            rid = obj.get("id")
-            yield Row(n, None if rid is None else str(rid), obj.get("text", _Missing()))
+    for n, obj in jsonl_objects(path):
+        if obj is None:
+            yield Row(n, None, _BadJSON())
+            continue
+        rid = obj.get("id")
+        yield Row(n, None if rid is None else str(rid), obj.get("text", _Missing()))
 
 
 def _read_csv(path: Path) -> Iterator[Row]:

@@ -26,9 +26,6 @@ except ImportError:  # pragma: no cover - older scikit-learn always returned csr
         return sparse.csr_matrix(X)
 
 
-_NO_INDICES = np.empty(0, dtype=np.int32)
-
-
 def _as_read(vectorizer: TfidfVectorizer, docs: Iterable[str]) -> Iterable[str]:
     """The documents as the analyzer reads them, after `decode` and the preprocessor.
 
@@ -80,6 +77,16 @@ class _WordStore:
         self.rows[word] = row
         return row
 
+    def columns(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The n-gram columns of the stored words `rows`, in that order, as CSR (indptr,
+        indices): gathered with numpy, one row per entry of `rows`."""
+        starts = self.indptr[rows]
+        lengths = self.indptr[rows + 1] - starts
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        at = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
+        return indptr, self.indices[at]
+
 
 class WordCachedCharTfidf(TfidfVectorizer):
     """`TfidfVectorizer(analyzer="char_wb")` that cuts each distinct word into n-grams once.
@@ -117,16 +124,13 @@ class WordCachedCharTfidf(TfidfVectorizer):
 
     def _count_fit(self, raw_documents: Iterable[str]) -> Any:
         """Counts while fitting: every n-gram seen joins the vocabulary."""
-        preprocess, decode = self.build_preprocessor(), self.decode
         vocabulary: dict[str, int] = {}
         # Texts x distinct words (counts): sklearn's `_char_wb_ngrams` splits on whitespace too.
         word_ids: dict[str, int] = {}
         d_indices: list[int] = []
         d_indptr = [0]
-        for doc in raw_documents:
-            d_indices.extend(
-                [word_ids.setdefault(w, len(word_ids)) for w in preprocess(decode(doc)).split()]
-            )
+        for doc in _as_read(self, raw_documents):
+            d_indices.extend([word_ids.setdefault(w, len(word_ids)) for w in doc.split()])
             d_indptr.append(len(d_indices))
         w_indices: list[int] = []
         w_indptr = [0]
@@ -174,24 +178,16 @@ class WordCachedCharTfidf(TfidfVectorizer):
         word_rows = np.array(flat, dtype=np.int64)
         if len(word_rows) <= self._FEW_WORDS:
             return self._count_few(store, word_rows, d_indptr)
-        # The batch's distinct words, in store order, and each occurrence's place among them.
+        # The batch's distinct words, in store order, and each occurrence's place among them
+        # (a mask over the store: the batch has at least _FEW_WORDS words here).
         n_stored = len(store.rows)
-        if 8 * len(word_rows) < n_stored:  # a few texts: sorting is cheaper than a mask
-            distinct, d_indices = np.unique(word_rows, return_inverse=True)
-        else:
-            seen = np.zeros(n_stored, dtype=bool)
-            seen[word_rows] = True
-            distinct = np.flatnonzero(seen)
-            place = np.empty(n_stored, dtype=np.int64)
-            place[distinct] = np.arange(len(distinct))
-            d_indices = place[word_rows]
-        # Those words' n-gram columns, gathered from the store as one CSR.
-        starts = store.indptr[distinct]
-        lengths = store.indptr[distinct + 1] - starts
-        w_indptr = np.zeros(len(distinct) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=w_indptr[1:])
-        at = np.repeat(starts - w_indptr[:-1], lengths) + np.arange(w_indptr[-1])
-        w_indices = store.indices[at]
+        seen = np.zeros(n_stored, dtype=bool)
+        seen[word_rows] = True
+        distinct = np.flatnonzero(seen)
+        place = np.empty(n_stored, dtype=np.int64)
+        place[distinct] = np.arange(len(distinct))
+        d_indices = place[word_rows]
+        w_indptr, w_indices = store.columns(distinct)
         D = sparse.csr_array(
             (np.ones(len(d_indices), dtype=self.dtype), d_indices, d_indptr),
             shape=(n_docs, len(distinct)),
@@ -218,13 +214,9 @@ class WordCachedCharTfidf(TfidfVectorizer):
         """The same counts for a small batch: every n-gram of every word, (text, column) keys
         sorted and counted once."""
         n_docs, n_cols = len(d_indptr) - 1, len(self.vocabulary_)
-        starts = store.indptr[word_rows]
-        lengths = store.indptr[word_rows + 1] - starts
-        offsets = np.zeros(len(word_rows) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        at = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+        offsets, columns = store.columns(word_rows)
         text_of_word = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(d_indptr))
-        keys = np.repeat(text_of_word, lengths) * n_cols + store.indices[at]
+        keys = np.repeat(text_of_word, np.diff(offsets)) * n_cols + columns
         keys, counts = np.unique(keys, return_counts=True)
         indptr = np.searchsorted(keys, np.arange(n_docs + 1, dtype=np.int64) * n_cols)
         return sparse.csr_array(
@@ -252,9 +244,8 @@ class _PairLookup:
             else:
                 keys.append(token_ids[parts[0]] * n + token_ids[parts[1]])
                 cols.append(col)
-        order = np.argsort(keys)
-        self.bigram_keys = np.asarray(keys, dtype=np.int64)[order]
-        self.bigram_cols = np.asarray(cols, dtype=np.int64)[order]
+        self.bigram_keys = np.asarray(keys, dtype=np.int64)
+        self.bigram_cols = np.asarray(cols, dtype=np.int64)
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -264,8 +255,8 @@ class _PairLookup:
     def _hash_table(self) -> tuple[np.ndarray, np.ndarray, np.uint64]:
         """Bigram keys in an open-addressing table (linear probing, at most a third full).
 
-        A sorted-array search costs ~17 dependent memory reads per bigram (~100 ns); a lookup
-        here reads about one slot. Built on first use, also for lookups pickled before it."""
+        A sorted-array search (what this replaced) costs ~17 dependent memory reads per bigram
+        (~100 ns); a lookup here reads about one slot. Built on first use, also for lookups pickled before it."""
         table = getattr(self, "_table", None)
         if table is not None:
             return table
@@ -321,8 +312,8 @@ class WordNgramTfidf(TfidfVectorizer):
     """`TfidfVectorizer` for word unigrams and bigrams whose `transform` counts in arrays.
 
     Fitting is scikit-learn's own. In `transform`, each whitespace-separated chunk of a text is
-    tokenised once and remembered as token ids, and bigram columns are found by a sorted-array
-    search over (token, next token) id pairs instead of joining and hashing every pair as a
+    tokenised once and remembered as token ids, and bigram columns are looked up in a numpy
+    hash table of (token, next token) id pairs instead of joining and hashing every pair as a
     string. Both rest on tokens never containing whitespace, true of our token pattern and
     scikit-learn's default: a text's tokens are then its chunks' tokens in order, and a bigram
     splits at its one space. Any other configuration (another token pattern, stop words, a

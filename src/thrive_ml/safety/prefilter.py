@@ -3,8 +3,8 @@
 Why: Python's `re` tries the lexicon's alternation (thousands of branches) at every word of a
 referral, ~100 us for a typical one, and most referrals mention no risk at all. RE2 (a DFA
 engine) answers "where is the first place any entry could match?" in one linear pass, several
-times faster once warm. The Python regex then runs only from that place, so every mention is still found, with
-the same span and the same entry, by the same regex as before.
+times faster once warm. The Python regex then runs only from that place, so every mention is
+still found, with the same span and the same entry, by the same regex as before.
 
 Warm-up: RE2 builds its DFA lazily, so the first few thousand referrals a process reads are
 slower than later ones (bench/safety.py reports both); it never changes what is found.
