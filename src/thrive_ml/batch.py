@@ -32,7 +32,7 @@ class Row:
 
 def _read_jsonl(path: Path) -> Iterator[Row]:
     for n, obj in jsonl_objects(path):
-        if obj is None:
+        if not isinstance(obj, dict):  # not JSON, or not an object
             yield Row(n, None, _BadJSON())
             continue
         rid = obj.get("id")

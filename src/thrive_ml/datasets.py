@@ -99,25 +99,30 @@ def load_risk_snippets(folders: list[Path]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["text", "routes", "set"])
 
 
-def jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
-    """(line number, object) for each non-blank line of a JSONL file; None for a line that is
-    not a JSON object. Callers decide what a bad line means: a training or evaluation file
-    stops (`_jsonl_rows`), a batch to triage gets an error line and goes on (batch.py)."""
+# What `jsonl_objects` yields for a line that is not JSON at all.
+NOT_JSON = object()
+
+
+def jsonl_objects(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed value) for each non-blank line of a JSONL file, `NOT_JSON` for a
+    line that does not parse. Callers decide what a bad line means: a training or evaluation
+    file stops (`_jsonl_rows`), a batch to triage gets an error line and goes on (batch.py)."""
     with path.open(encoding="utf-8") as handle:
         for n, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
+                yield n, json.loads(line)
             except json.JSONDecodeError:
-                row = None
-            yield n, row if isinstance(row, dict) else None
+                yield n, NOT_JSON
 
 
 def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) for each non-blank line; a line that is not a JSON object is an
     error naming file and line (never its text)."""
     for n, row in jsonl_objects(path):
-        if row is None:
-            raise InputFormatError(f"{path}: line {n} is not a valid JSON object")
+        if row is NOT_JSON:
+            raise InputFormatError(f"{path}: line {n} is not valid JSON")
+        if not isinstance(row, dict):
+            raise InputFormatError(f"{path}: line {n} is not a JSON object")
         yield n, row
