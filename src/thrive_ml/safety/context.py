@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from thrive_ml.safety.normalize import fold_one
@@ -25,6 +26,9 @@ _DENIAL = r"\s*(?:(?:she|he|they|yp|y/p)\s+)?(?:denies|denied|denying|deny)(?![a
 _SENTENCE_END = re.compile(
     rf"[.!?]*[.!](?=\s|$)|[.!?]*\?(?=\s|$)(?!{_ANSWER})|;(?!{_DENIAL})|[\n\u2022]"
 )
+# Every sentence end starts with one of these: searching for them first lets the C engine skip
+# the characters in between, where _SENTENCE_END would be tried (and fail) one by one.
+_BOUNDARY = re.compile(r"[.!?;\n\u2022]")
 _ANSWER_AFTER = re.compile(_ANSWER)
 _DENIAL_AFTER = re.compile(_DENIAL)
 _BOUNDARY_CHARS = ".!?;\n\u2022"
@@ -62,6 +66,9 @@ class CueHit(NamedTuple):
     cue: Cue
 
 
+_new_hit = tuple.__new__
+
+
 class _Reach(NamedTuple):
     distance: int
     before: bool
@@ -73,13 +80,26 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence boundaries; a scope never crosses one."""
     spans = []
     last = 0
-    for m in _SENTENCE_END.finditer(text):
-        if text[m.start()] == "." and _after_abbreviation(text, m.start()):
-            continue
-        spans.append((last, m.end()))
-        last = m.end()
+    for end in _sentence_ends(text, 0):
+        spans.append((last, end))
+        last = end
     spans.append((last, len(text)))
     return spans
+
+
+def _sentence_ends(text: str, pos: int) -> Iterator[int]:
+    """Where the sentences ending at or after `pos` end (a full stop after an abbreviation
+    does not end one); the same as scanning with `_SENTENCE_END.finditer`, only faster."""
+    find = _BOUNDARY.search
+    match = _SENTENCE_END.match
+    while (b := find(text, pos)) is not None:
+        m = match(text, b.start())
+        if m is None:
+            pos = b.start() + 1
+            continue
+        pos = m.end()
+        if not (text[m.start()] == "." and _after_abbreviation(text, m.start())):
+            yield pos
 
 
 def _after_abbreviation(text: str, dot: int) -> bool:
@@ -227,17 +247,23 @@ def classify(
     if not spans:
         return []
     cache: dict[tuple[int, int], list[CueHit]] = {}
+    if len(spans) == 1:
+        only_start, only_end = spans[0][:2]
+
+        def inside(c: CueHit) -> bool:
+            return only_start <= c.start and c.end <= only_end
+    else:
+
+        def inside(c: CueHit) -> bool:
+            return any(s <= c.start and c.end <= e for s, e, _ in spans)
+
     out = []
     for start, end, indicator in spans:
         sentence = sentence_around(text, start, end)
         if sentence not in cache:
             # A cue word inside a risk phrase ("never" in "wish I'd never been born", "doesn't"
             # in "doesn't want to be here") belongs to that phrase: it is no cue for the others.
-            cache[sentence] = [
-                c
-                for c in find_cues(text, rules, *sentence)
-                if not any(s <= c.start and c.end <= e for s, e, _ in spans)
-            ]
+            cache[sentence] = [c for c in find_cues(text, rules, *sentence) if not inside(c)]
         out.append(
             status_in_sentence(text, start, end, cache[sentence], indicator, rules.addressee_re)
         )
@@ -297,11 +323,7 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
         s = max(text.rfind(ch, 0, s) for ch in _BOUNDARY_CHARS)
         if s < 0 or _is_boundary(text, s):
             break
-    for m in _SENTENCE_END.finditer(text, end):
-        if text[m.start()] == "." and _after_abbreviation(text, m.start()):
-            continue
-        return s + 1, m.end()
-    return s + 1, len(text)
+    return s + 1, next(_sentence_ends(text, end), len(text))
 
 
 def find_cues(
@@ -309,8 +331,10 @@ def find_cues(
 ) -> list[CueHit]:
     """Cue hits in text[start:end], leftmost and priority-first, pseudo-cues included."""
     stop = len(text) if end is None else end
+    cues = rules.cues
+    # tuple.__new__ skips NamedTuple's Python-level __new__: ~4 hits a sentence.
     return [
-        CueHit(m.start(), m.end(), rules.cues[m.lastgroup])
+        _new_hit(CueHit, (*m.span(), cues[m.lastgroup]))
         for m in rules.cue_re.finditer(text, start, stop)
         if m.lastgroup is not None
     ]

@@ -67,19 +67,26 @@ def find_mentions(folded: Folded, rules: CompiledRules) -> list[Mention]:
     text = folded.text
     found: list[Mention] = []
     search = rules.risk_re.search
+    match = rules.risk_re.match
     first = rules.risk_prefilter if text.isascii() else None
     data = text.encode("ascii") if first is not None else b""
     pos = 0
     while True:
         if first is not None:
-            # Skip straight to where a match could start (prefilter.py: never past one).
+            # Skip straight to where a match could start (prefilter.py: never past one). A
+            # match starts there or one character on, after the boundary RE2 consumed; if
+            # neither, RE2 is asked again rather than letting Python scan the rest of the text.
             at = first(data, pos, len(data))
             if at is None:
                 break
-            pos = at
-        m = search(text, pos)
-        if m is None:
-            break
+            m = match(text, at) or match(text, at + 1)
+            if m is None:
+                pos = at + 2
+                continue
+        else:
+            m = search(text, pos)
+            if m is None:
+                break
         name = m.lastgroup
         lead = rules.risk_before.get(name) if name is not None else None
         if lead is not None and not lead.search(text[max(0, m.start() - _LEAD_WINDOW) : m.start()]):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from thrive_ml.safety.re2engine import finds
@@ -43,6 +44,19 @@ _LEET_ONE = ("i", "l")  # "k1ll" needs i, "se1f" needs l: both readings are trie
 
 _SPACED = re.compile(r"(?<![a-z0-9@$])(?:[a-z0-9@$][ .\-_*·•~+]{1,3}){2,}[a-z0-9@$](?![a-z0-9@$])")
 _RUN3 = re.compile(r"([a-z])\1\1+")
+# On ASCII text, every _SPACED match holds one of these (RE2 has no lookarounds): three
+# word-ish characters, each after one to three separators, not after another word character.
+_any_spaced = finds(r"(?:^|[^a-z0-9@$])[a-z0-9@$](?:[ .\-_*~+]{1,3}[a-z0-9@$]){2}")
+# The same question without a backreference, for RE2: its DFA answers in ~1 us where the
+# backreference costs Python ~10 us a referral, and the slow path asks up to eight times.
+_any_run3 = finds("|".join(c * 3 for c in "abcdefghijklmnopqrstuvwxyz"))
+
+
+def _has_run3(text: str) -> bool:
+    if _any_run3 is not None and text.isascii():
+        return _any_run3(text.encode("ascii"))
+    return _RUN3.search(text) is not None
+
 
 # In lower-cased text, any of these means the slow path is needed. Each starts with a character
 # class so the engine can skip ahead cheaply; together they cost a few microseconds per referral.
@@ -142,9 +156,9 @@ def _fold_char(ch: str) -> str:
     return "".join(out)
 
 
-def _base_fold(text: str) -> tuple[list[str], list[int]]:
+def _base_fold(text: str) -> tuple[str, list[int]]:
     if text.isascii():
-        return list(text.lower()), list(range(len(text)))
+        return text.lower(), list(range(len(text)))
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
@@ -157,46 +171,59 @@ def _base_fold(text: str) -> tuple[list[str], list[int]]:
         for c in _fold_char(ch):
             chars.append(c)
             origin.append(i)
-    return chars, origin
+    return "".join(chars), origin
 
 
 _LEET_CHAR = re.compile(r"[013457@$!|]")
 _ALPHA = re.compile(r"[^\W\d_]")
 _ONLY_LEET = re.compile(r"[013457@$!|]+")
-_LEET_WORD = re.compile(r"[a-z0-9@$!|]*[013457@$!|][a-z0-9@$!|]*")
 _WORDISH = re.compile(r"[a-z0-9@$!|]")
+_WORDISH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|")
+_WORDISH_RUN = re.compile(r"[a-z0-9@$!|]*")
 
 
-def _leet(chars: list[str], one: str) -> list[str]:
+def _leet_words(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of the whole runs of word-ish characters that hold a leet character.
+
+    Found from the leet characters outwards: a regex for the run itself was tried at every
+    character of every word (~50 us a referral on the slow path; this is a few)."""
+    pos = 0
+    while (m := _LEET_CHAR.search(text, pos)) is not None:
+        a = m.start()
+        while a > pos and text[a - 1] in _WORDISH_CHARS:
+            a -= 1
+        pos = _WORDISH_RUN.match(text, m.start()).end()
+        yield a, pos
+
+
+def _leet(text: str, one: str) -> str:
     """Read digits and symbols as letters inside words written in leetspeak.
 
     A word is leet when it mixes letters and leet characters ('k1ll'); an all-digit word
     ('70' in 'w4n7 70 d13') is read as letters only next to a leet word, so ordinary numbers
     stay numbers.
     """
-    text = "".join(chars)
     runs = []  # (start, end, kind) for words holding a leet character, in order
-    for m in _LEET_WORD.finditer(text):
-        a, b = m.span()
+    for a, b in _leet_words(text):
         if _ALPHA.search(text, a, b):
             runs.append((a, b, "mixed"))
         elif _ONLY_LEET.fullmatch(text, a, b) and b - a <= 4:
             runs.append((a, b, "digits"))
     if not runs:
-        return chars
-    out = chars[:]
+        return text
+    out = list(text)
     for n, (a, b, kind) in enumerate(runs):
         if kind == "digits" and not (
             _next_to_mixed(text, runs, n, n - 1) or _next_to_mixed(text, runs, n, n + 1)
         ):
             continue
         for i in range(a, b):
-            c = chars[i]
+            c = text[i]
             rep = one if c == "1" else _LEET.get(c)
             # '!' and '|' are punctuation at a word's edge ('help!').
             if rep is not None and not (c in "!|" and (i == a or i == b - 1)):
                 out[i] = rep
-    return out
+    return "".join(out)
 
 
 def _next_to_mixed(text: str, runs: list[tuple[int, int, str]], n: int, m: int) -> bool:
@@ -207,47 +234,48 @@ def _next_to_mixed(text: str, runs: list[tuple[int, int, str]], n: int, m: int) 
     return _WORDISH.search(text, lo, hi) is None
 
 
-def _join_spaced(chars: list[str], origin: list[int]) -> tuple[list[str], list[int]]:
+def _join_spaced(text: str, origin: list[int]) -> tuple[str, list[int]]:
     """'s e l f h a r m' and 'k.m.s' become 'selfharm' and 'kms'."""
-    text = "".join(chars)
+    if _any_spaced is not None and text.isascii() and not _any_spaced(text.encode("ascii")):
+        return text, origin
     runs = [m.span() for m in _SPACED.finditer(text) if len(_ALPHA.findall(m.group())) >= 2]
     if not runs:
-        return chars, origin
+        return text, origin
     out_c: list[str] = []
     out_o: list[int] = []
     last = 0
     for a, b in runs:
-        out_c.extend(chars[last:a])
+        out_c.append(text[last:a])
         out_o.extend(origin[last:a])
         for i in range(a, b):
-            if chars[i].isalnum() or chars[i] in "@$":
-                out_c.append(chars[i])
+            if text[i].isalnum() or text[i] in "@$":
+                out_c.append(text[i])
                 out_o.append(origin[i])
         last = b
-    out_c.extend(chars[last:])
+    out_c.append(text[last:])
     out_o.extend(origin[last:])
-    return out_c, out_o
+    return "".join(out_c), out_o
 
 
-def _squeeze(chars: list[str], origin: list[int], keep: int) -> tuple[list[str], list[int]]:
+def _squeeze(text: str, origin: list[int], keep: int) -> tuple[str, list[int]]:
     """Shorten runs of 3+ identical letters to `keep` ('diiiie' -> 'die', 'killll' -> 'kill')."""
-    text = "".join(chars)
-    if not _RUN3.search(text):
-        return chars, origin
+    if not _has_run3(text):
+        return text, origin
     out_c: list[str] = []
     out_o: list[int] = []
     last = 0
     for m in _RUN3.finditer(text):
-        out_c.extend(chars[last : m.start()])
-        out_o.extend(origin[last : m.start()])
-        out_c.extend(chars[m.start() : m.start() + keep])
+        start, end = m.span()
+        out_c.append(text[last : start + keep])
         # The last kept letter stands for the whole run so spans cover it.
-        out_o.extend(origin[m.start() : m.start() + keep - 1])
-        out_o.append(origin[m.end() - 1])
-        last = m.end()
-    out_c.extend(chars[last:])
+        out_o.extend(origin[last : start + keep - 1])
+        out_o.append(origin[end - 1])
+        last = end
+    if not last:
+        return text, origin
+    out_c.append(text[last:])
     out_o.extend(origin[last:])
-    return out_c, out_o
+    return "".join(out_c), out_o
 
 
 @functools.lru_cache(maxsize=4096)
@@ -281,7 +309,14 @@ def _fold_same_length(text: str) -> str | None:
         if rep is None:
             return None
         table[ord(ch)] = rep
-    folded = text.translate(table).lower()
+    if all(rep.isascii() for rep in table.values()):
+        # Replacing the few distinct characters is ~10x faster than translate, which looks up
+        # every character; with ASCII stand-ins no replacement can be replaced again.
+        for code, rep in table.items():
+            text = text.replace(chr(code), rep)
+        folded = text.lower()
+    else:
+        folded = text.translate(table).lower()
     if len(folded) != len(text) or _has_signs(folded):
         return None
     return folded
@@ -352,14 +387,13 @@ def fold(text: str) -> tuple[Folded, ...]:
     chars, origin = _base_fold(text)
     ones = _LEET_ONE if "1" in chars else _LEET_ONE[:1]
     readings: dict[str, Folded] = {}
-    keeps = (1, 2) if _RUN3.search("".join(chars)) else (1,)
+    keeps = (1, 2) if _has_run3(chars) else (1,)
     for keep in keeps:
         squeezed, squeezed_origin = _squeeze(chars, origin, keep)
         joined, joined_origin = _join_spaced(squeezed, squeezed_origin)
         joined, joined_origin = _squeeze(joined, joined_origin, keep)
         for one in ones:
-            c, o = _squeeze(_leet(joined, one), joined_origin, keep)
-            s = "".join(c)
+            s, o = _squeeze(_leet(joined, one), joined_origin, keep)
             if s not in readings:
                 readings[s] = Folded(s, tuple(o), source)
     return tuple(readings.values())

@@ -26,8 +26,9 @@ def decide(flags: Iterable[RiskFlag]) -> RoutingDecision:
     routed = {f.indicator for f in flags if f.status in ROUTING_STATUSES}
     if not routed:
         return _NO_REVIEW
-    reasons = tuple(risk_reason(i) for i in RiskIndicator if i in routed)
-    return RoutingDecision(True, reasons)
+    return RoutingDecision(True, tuple(reason for i, reason in _REASONS if i in routed))
 
 
 _NO_REVIEW = RoutingDecision(False, ())
+# Reasons in the taxonomy's order of indicators, made once.
+_REASONS = tuple((i, risk_reason(i)) for i in RiskIndicator)
