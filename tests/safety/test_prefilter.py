@@ -345,3 +345,68 @@ def test_the_fuzzy_gate_stays_shut_on_ordinary_words() -> None:
     assert not gate(b"she is sleeping better and her school says she is doing ok")
     assert gate(b"she is suicdal")  # one letter dropped
     assert gate(b"has been selfharmign again")  # two letters swapped
+
+
+def test_a_false_candidate_does_not_hide_a_later_mention(tmp_path: Path) -> None:
+    # RE2 reads "kill(?!ing\s+it)" as "kill", so "killing it" is a candidate the Python regex
+    # rejects; the mention after it must still be found, as the plain scan finds it.
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        'version: "2026.12.1"\n'
+        "lexicon:\n"
+        '  - pattern: "kill(?!ing\\\\s+it)\\\\w*"\n'
+        "    indicator: suicidal_ideation\n"
+        '    why: "a test entry"\n'
+        "cues:\n"
+        '  - phrase: "denies"\n'
+        "    category: negated\n"
+        "    direction: forward\n"
+        "    max_scope: 5\n"
+        '    why: "a test cue"\n',
+        encoding="utf-8",
+    )
+    rules = load_rules_file(path)
+    assert rules.risk_prefilter is not None
+    text = "killing it at football, killing it in maths, then says she wants to kill herself"
+    folded = fold(text)[0]
+    found = [(m.start, m.end) for m in find_mentions(folded, rules)]
+    plain = dataclasses.replace(rules, risk_prefilter=None)
+    assert found == [(m.start, m.end) for m in find_mentions(folded, plain)]
+    assert found == [(text.index("kill herself"), text.index("kill herself") + 4)]
+
+
+@SETTINGS
+@given(text=st.text(alphabet="ab1l3 0@$!|.-xk\u00e9", max_size=40) | texts)
+def test_leet_words_are_the_runs_the_regex_finds(text: str) -> None:
+    # The definition: whole runs of word-ish characters holding a leet character.
+    regex = re.compile(r"[a-z0-9@$!|]*[013457@$!|][a-z0-9@$!|]*")
+    assert list(normalize._leet_words(text)) == [m.span() for m in regex.finditer(text)]
+
+
+@SETTINGS
+@given(text=st.text(alphabet="ab1 .-_*~+@$xaaa", max_size=40) | texts)
+def test_the_re2_gates_of_the_slow_fold_miss_nothing(text: str) -> None:
+    low = text.lower()
+    assert normalize._has_run3(low) == (normalize._RUN3.search(low) is not None)
+    if normalize._SPACED.search(low):
+        assert normalize._any_spaced(low.encode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zo\u00eb \u2193 appetite",
+        "caf\u00e9 \u2014 \u00e9\u00e9",
+        "\u039b and \u03bb",
+        "na\u00efve \u2193\u2193",
+    ],
+)
+def test_same_length_folding_replaces_as_translate_would(text: str) -> None:
+    table = {ord(ch): normalize._one_to_one(ch) for ch in set(text) if not ch.isascii()}
+    if None in table.values():
+        assert normalize._fold_same_length(text) is None
+        return
+    expected = text.translate(table).lower()
+    got = normalize._fold_same_length(text)
+    assert got is None or got == expected
+    assert got is not None or normalize._has_signs(expected)
