@@ -26,12 +26,12 @@ _DENIAL = r"\s*(?:(?:she|he|they|yp|y/p)\s+)?(?:denies|denied|denying|deny)(?![a
 _SENTENCE_END = re.compile(
     rf"[.!?]*[.!](?=\s|$)|[.!?]*\?(?=\s|$)(?!{_ANSWER})|;(?!{_DENIAL})|[\n\u2022]"
 )
-# Every sentence end starts with one of these: searching for them first lets the C engine skip
-# the characters in between, where _SENTENCE_END would be tried (and fail) one by one.
-_BOUNDARY = re.compile(r"[.!?;\n\u2022]")
 _ANSWER_AFTER = re.compile(_ANSWER)
 _DENIAL_AFTER = re.compile(_DENIAL)
-_BOUNDARY_CHARS = ".!?;\n\u2022"
+_BOUNDARY_CHARS = ".!?;\n\u2022"  # spelt out again in sentence_around
+# Every sentence end starts with one of these: searching for them first lets the C engine skip
+# the characters in between, where _SENTENCE_END would be tried (and fail) one by one.
+_BOUNDARY = re.compile(f"[{re.escape(_BOUNDARY_CHARS)}]")
 # A full stop after these is an abbreviation, not the end of a sentence.
 _ABBREVIATIONS = ("dr", "mr", "mrs", "ms", "st", "e.g", "i.e", "vs", "etc", "approx")
 _WORDS = re.compile(r"[a-z0-9']+")
@@ -319,8 +319,14 @@ def _is_boundary(text: str, i: int) -> bool:
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence holding [start, end), found without splitting the whole text."""
     s = start
+    rf = text.rfind
+    bullets = not text.isascii()  # the one non-ASCII boundary character
     while True:
-        s = max(text.rfind(ch, 0, s) for ch in _BOUNDARY_CHARS)
+        # _BOUNDARY_CHARS spelt out: a generator over them cost twice as much.
+        e = s
+        s = max(rf(".", 0, e), rf("!", 0, e), rf("?", 0, e), rf(";", 0, e), rf("\n", 0, e))
+        if bullets:
+            s = max(s, rf("\u2022", 0, e))
         if s < 0 or _is_boundary(text, s):
             break
     return s + 1, next(_sentence_ends(text, end), len(text))

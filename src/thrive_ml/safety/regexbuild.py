@@ -237,5 +237,30 @@ def cue_alternation(bodies: list[tuple[str, str, int]]) -> str:
     punct = [(n, a) for _, _, n, a in ordered if not (a[:1].isalnum() or a.startswith("("))]
     regex = dispatch_alternation(words, WORD_START, WORD_END)
     if punct:
-        regex += "|" + "|".join(_leaf(n, a, "") for n, a in punct)
+        regex += "|" + _punct_dispatch(punct)
     return regex
+
+
+# A punctuation cue's first character: an escaped or plain character, or a class of them.
+_FIRST_CHARS = re.compile(r"\\([^\w\s])|\[((?:\\[^\w\s]|[^\\\]\-^])+)\]|([^\\\[(])")
+
+
+def _punct_dispatch(punct: list[tuple[str, str]]) -> str:
+    """Punctuation cues grouped under their first character, in their given order.
+
+    The engine tries every punctuation cue at every character of a sentence; grouped, it
+    compares one character per group instead of one per cue. Where a first character cannot
+    be read here, the cues are left as one flat alternation (same matches, a little slower).
+    """
+    by_char: dict[str, list[tuple[str, str]]] = {}
+    for name, alt in punct:
+        m = _FIRST_CHARS.match(alt)
+        if m is None or alt[m.end() : m.end() + 1] in ("*", "+", "?", "{"):
+            return "|".join(_leaf(n, a, "") for n, a in punct)
+        chars = m.group(1) or m.group(3) or re.sub(r"\\(.)", r"\1", m.group(2))
+        for k, ch in enumerate(dict.fromkeys(chars)):
+            by_char.setdefault(ch, []).append((f"{name}_{k}", alt[m.end() :]))
+    return "|".join(
+        f"{re.escape(ch)}(?:{'|'.join(_leaf(n, rest, '') for n, rest in alts)})"
+        for ch, alts in by_char.items()
+    )
