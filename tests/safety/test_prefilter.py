@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from pathlib import Path
@@ -410,3 +411,41 @@ def test_same_length_folding_replaces_as_translate_would(text: str) -> None:
     got = normalize._fold_same_length(text)
     assert got is None or got == expected
     assert got is not None or normalize._has_signs(expected)
+
+
+@functools.cache
+def _punctuation_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The packaged punctuation cues as one flat alternation and grouped by first character."""
+    from thrive_ml.safety import regexbuild
+
+    cues = _packaged_punctuation_cues()
+    assert len(cues) >= 4  # commas, question marks, dashes and a class of them
+    flat = re.compile("|".join(regexbuild._leaf(n, a, "") for n, a in cues))
+    return flat, re.compile(regexbuild._punct_dispatch(cues))
+
+
+def _packaged_punctuation_cues() -> list[tuple[str, str]]:
+    from thrive_ml.safety import regexbuild
+    from thrive_ml.safety.rules import _entry_regex, parse_rules
+
+    text = (Path(normalize.__file__).parent / "rules.yaml").read_text(encoding="utf-8")
+    rules = parse_rules(text, "rules.yaml")
+    cues = []
+    for i, cue in enumerate(rules.cues):
+        body = _entry_regex(cue, dict(rules.macros), "rules.yaml", f"cue {i}")
+        for j, alt in enumerate(regexbuild.top_level_alternatives(body)):
+            if not (alt[:1].isalnum() or alt.startswith("(")):
+                cues.append((f"c{i}x{j}", alt))
+    return cues
+
+
+PUNCT_TEXTS = st.text(alphabet="ab ,?:-\u2013=vefornil.", max_size=40) | texts
+
+
+@SETTINGS
+@given(text=PUNCT_TEXTS)
+def test_punctuation_cues_grouped_by_first_character_match_as_the_flat_list(text: str) -> None:
+    flat, grouped = _punctuation_regexes()
+    assert [(m.span(), m.lastgroup) for m in flat.finditer(text)] == [
+        (m.span(), m.lastgroup.rsplit("_", 1)[0]) for m in grouped.finditer(text)
+    ]
