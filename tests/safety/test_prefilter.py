@@ -449,3 +449,33 @@ def test_punctuation_cues_grouped_by_first_character_match_as_the_flat_list(text
     assert [(m.span(), m.lastgroup) for m in flat.finditer(text)] == [
         (m.span(), m.lastgroup.rsplit("_", 1)[0]) for m in grouped.finditer(text)
     ]
+
+
+def _separate_gate_rules():
+    """The packaged rules with the misspelling gate run on its own, as before it joined the
+    lexicon prefilter."""
+    rules = default_rules()
+    return dataclasses.replace(rules, fuzzy_in_risk_prefilter=False)
+
+
+@SETTINGS
+@given(
+    words=st.lists(near_misspellings() | st.sampled_from(PIECES), min_size=1, max_size=8),
+    joiner=st.sampled_from([" ", ", ", "2", "-", ""]),
+)
+def test_misspellings_are_found_the_same_with_the_gate_in_the_lexicon_prefilter(
+    words: list[str], joiner: str
+) -> None:
+    rules = default_rules()
+    assert rules.fuzzy_in_risk_prefilter
+    text = joiner.join(words)
+    expected = _mentions(text, _plain_rules())
+    assert _mentions(text, rules) == expected
+    assert _mentions(text, _separate_gate_rules()) == expected
+
+
+def test_a_misspelling_next_to_a_mention_is_still_found() -> None:
+    rules = default_rules()
+    text = "she has been suicdal and selfharmign and wants to kill herself"
+    found = {text[s:e] for s, e, _ in _mentions(text, rules)[0]}
+    assert {"suicdal", "selfharmign"} <= found

@@ -247,27 +247,29 @@ def classify(
     if not spans:
         return []
     cache: dict[tuple[int, int], list[CueHit]] = {}
-    if len(spans) == 1:
-        only_start, only_end = spans[0][:2]
-
-        def inside(c: CueHit) -> bool:
-            return only_start <= c.start and c.end <= only_end
-    else:
-
-        def inside(c: CueHit) -> bool:
-            return any(s <= c.start and c.end <= e for s, e, _ in spans)
-
     out = []
     for start, end, indicator in spans:
         sentence = sentence_around(text, start, end)
         if sentence not in cache:
-            # A cue word inside a risk phrase ("never" in "wish I'd never been born", "doesn't"
-            # in "doesn't want to be here") belongs to that phrase: it is no cue for the others.
-            cache[sentence] = [c for c in find_cues(text, rules, *sentence) if not inside(c)]
+            cache[sentence] = _outside(find_cues(text, rules, *sentence), spans)
         out.append(
             status_in_sentence(text, start, end, cache[sentence], indicator, rules.addressee_re)
         )
     return _carry_subject(spans, out, cache)
+
+
+def _outside(
+    hits: list[CueHit], spans: list[tuple[int, int, RiskIndicator | None]]
+) -> list[CueHit]:
+    """The cue hits not inside a mention.
+
+    A cue word inside a risk phrase ("never" in "wish I'd never been born", "doesn't" in
+    "doesn't want to be here") belongs to that phrase: it is no cue for the others.
+    """
+    if len(spans) == 1:  # nearly always: a comprehension without a call per hit
+        a, b = spans[0][0], spans[0][1]
+        return [c for c in hits if not (a <= c[0] and c[1] <= b)]
+    return [c for c in hits if not any(s <= c[0] and c[1] <= e for s, e, _ in spans)]
 
 
 def _carry_subject(

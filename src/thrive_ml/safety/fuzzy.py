@@ -77,12 +77,22 @@ def _variants(target: str, edits: int) -> set[tuple[str, ...]]:
 def fuzzy_gate(targets: tuple[tuple[str, RiskIndicator], ...]) -> Callable[[bytes], bool] | None:
     """A one-pass RE2 check on ASCII folded text: could any word be one the look-up accepts?
 
+    None when RE2 is missing or `fuzzy_gate_pattern` has none. The matcher uses it only when
+    the lexicon prefilter does not carry the same pattern (prefilter.build_prefilter's `also`).
+    """
+    pattern = fuzzy_gate_pattern(targets)
+    return None if pattern is None else finds(pattern)
+
+
+def fuzzy_gate_pattern(targets: tuple[tuple[str, RiskIndicator], ...]) -> str | None:
+    """The RE2 pattern of the misspelling gate: every word the look-up could accept.
+
     Why: finding the candidate words with Python's regex and looking each up cost ~8 us a
     referral, and nearly no referral holds a misspelt risk word. The check matches every
     whole word within each spelling's allowance whose first letter is the spelling's (the
     look-up's own conditions), so when it finds nothing the look-up would find nothing; when it
-    finds something, the look-up runs as before. None when RE2 is missing or a spelling is not
-    plain letters (the look-up then always runs)."""
+    finds something, the look-up runs as before. None when a spelling is not plain letters
+    (the look-up then always runs)."""
     if not targets or not all(re.fullmatch("[a-z]+", t) for t, _ in targets):
         return None
     alternatives = set()
@@ -92,4 +102,4 @@ def fuzzy_gate(targets: tuple[tuple[str, RiskIndicator], ...]) -> Callable[[byte
                 continue  # the look-up needs the first letter unchanged
             letters = (target[0], *seq[1:])
             alternatives.add("".join(c or "[a-z]" for c in letters))
-    return finds(f"(?:^|[^a-z])(?:{'|'.join(sorted(alternatives))})(?:[^a-z]|$)")
+    return f"(?:^|[^a-z])(?:{'|'.join(sorted(alternatives))})(?:[^a-z]|$)"

@@ -40,7 +40,7 @@ def _lookalike_spans(
     if rules.lookalike_re is None:
         return []
     windows: list[tuple[int, int]] = []
-    for f in sorted(found, key=lambda f: f.start):
+    for f in sorted(found, key=lambda f: f.start) if len(found) > 1 else found:
         start = max(0, f.start - _LOOKALIKE_REACH)
         end = text.find(" ", f.end + _LOOKALIKE_REACH)
         end = len(text) if end < 0 else end
@@ -52,8 +52,12 @@ def _lookalike_spans(
     if first is None:
         return [m.span() for s, e in windows for m in rules.lookalike_re.finditer(text, s, e)]
     look = rules.lookalike_re
+    # Most windows hold no lookalike: one RE2 call says so without setting up the iteration.
     return [
-        m.span() for s, e in windows for m in prefiltered_matches(look, first, text, data, s, e)
+        m.span()
+        for s, e in windows
+        if first(data, s, e) is not None
+        for m in prefiltered_matches(look, first, text, data, s, e)
     ]
 
 
@@ -70,6 +74,9 @@ def find_mentions(folded: Folded, rules: CompiledRules) -> list[Mention]:
     match = rules.risk_re.match
     first = rules.risk_prefilter if text.isascii() else None
     data = text.encode("ascii") if first is not None else b""
+    # Where the prefilter stopped and no lexicon mention was taken, a misspelt risk word may
+    # be (the prefilter carries the misspelling gate when rules.fuzzy_in_risk_prefilter).
+    unexplained_stop = False
     pos = 0
     while True:
         if first is not None:
@@ -81,6 +88,7 @@ def find_mentions(folded: Folded, rules: CompiledRules) -> list[Mention]:
                 break
             m = match(text, at) or match(text, at + 1)
             if m is None:
+                unexplained_stop = True
                 pos = at + 2
                 continue
         else:
@@ -92,15 +100,23 @@ def find_mentions(folded: Folded, rules: CompiledRules) -> list[Mention]:
         if lead is not None and not lead.search(text[max(0, m.start() - _LEAD_WINDOW) : m.start()]):
             # Its leading words are missing: look again just after its start, so a mention
             # inside the span it covered is not skipped.
+            unexplained_stop = True
             pos = m.start() + 1
             continue
         if name is not None:
             found.append(Mention(rules.risk_indicators[name], m.start(), m.end()))
+        else:
+            unexplained_stop = True
         pos = max(m.end(), m.start() + 1)
-    gate = rules.fuzzy_prefilter if data else None  # RE2 reads the ASCII bytes (fuzzy.py)
+    if first is not None and rules.fuzzy_in_risk_prefilter:
+        # A misspelt word the scan stepped over lies inside a mention, which excludes it.
+        may_be_misspelt = unexplained_stop
+    else:
+        gate = rules.fuzzy_prefilter if data else None  # RE2 reads the ASCII bytes (fuzzy.py)
+        may_be_misspelt = gate is None or gate(data)
     if (
         rules.fuzzy_word_re is not None
-        and (gate is None or gate(data))
+        and may_be_misspelt
         and any(map(rules.fuzzy_lookup, rules.fuzzy_word_re.findall(text)))
     ):
         # Misspellings are rare: only a text with one pays for the spans.

@@ -134,7 +134,7 @@ def translate(body: str) -> str:
     return "".join(out)
 
 
-def build_prefilter(bodies: list[str]) -> Prefilter | None:
+def build_prefilter(bodies: list[str], also: str | None = None) -> Prefilter | None:
     """`first(data, pos, endpos)`: where a match at or after `pos` could start, or None.
 
     `bodies` are matched between word boundaries, as the lexicon and lookalike regexes do.
@@ -142,6 +142,10 @@ def build_prefilter(bodies: list[str]) -> Prefilter | None:
     the first real match in text[pos:endpos], so a Python search from there finds exactly what
     a search from `pos` would. None when RE2 is missing or a body cannot be translated:
     callers then scan with the Python regex alone.
+
+    `also`, an RE2 pattern, is one more place to stop: the lexicon carries the misspelling
+    gate (fuzzy.py), so one pass over the text answers both questions. A stop the lexicon
+    regex does not confirm is then the caller's sign that the gate may have matched.
     """
     if not bodies:
         return None
@@ -149,6 +153,8 @@ def build_prefilter(bodies: list[str]) -> Prefilter | None:
         pattern = f"{_START}(?:{'|'.join(f'(?:{translate(b)})' for b in bodies)}){_END}"
     except UntranslatableError:
         return None
+    if also is not None:
+        pattern = f"{pattern}|{also}"
     compiled = compile_ascii(pattern, _MAX_MEM)
     if compiled is None:
         return None

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from thrive_ml.errors import RulesFileError
 from thrive_ml.safety import regexbuild as rb
-from thrive_ml.safety.fuzzy import fuzzy_gate, fuzzy_limit, fuzzy_matcher
+from thrive_ml.safety.fuzzy import fuzzy_gate, fuzzy_gate_pattern, fuzzy_limit, fuzzy_matcher
 from thrive_ml.safety.prefilter import Prefilter, build_prefilter
 from thrive_ml.safety.regexcache import compile_cached
 from thrive_ml.taxonomy import ContextStatus, RiskIndicator
@@ -168,6 +168,8 @@ class CompiledRules:
     fuzzy_lookup: Callable[[str], RiskIndicator | None]
     # On ASCII text: could any word be a misspelling the look-up accepts? (None: always look.)
     fuzzy_prefilter: Callable[[bytes], bool] | None
+    # Whether risk_prefilter also stops where fuzzy_prefilter would match (one pass for both).
+    fuzzy_in_risk_prefilter: bool
     addressee_re: re.Pattern[str] | None
 
 
@@ -380,10 +382,12 @@ def compile_rules(rules: RulesFile, source: str) -> CompiledRules:
     cue_re = _compile_joined(lambda: rb.cue_alternation(cue_bodies), cue_checks, source, "c")
     targets = tuple(dict.fromkeys(fuzzy))
     exclude = frozenset(w.lower() for e in rules.not_misspellings for w in e.words)
+    gate = fuzzy_gate_pattern(targets)
+    risk_prefilter = build_prefilter([body for _, body in risk], also=gate)
     return CompiledRules(
         version=rules.version,
         risk_re=risk_re,
-        risk_prefilter=build_prefilter([body for _, body in risk]),
+        risk_prefilter=risk_prefilter,
         risk_indicators=_names_to(risk_re, risk_ind),
         risk_before={
             g: before[g.split("x", 1)[0]]
@@ -401,6 +405,7 @@ def compile_rules(rules: RulesFile, source: str) -> CompiledRules:
         fuzzy_word_re=_fuzzy_word_re(targets),
         fuzzy_lookup=fuzzy_matcher(targets, exclude),
         fuzzy_prefilter=fuzzy_gate(targets),
+        fuzzy_in_risk_prefilter=risk_prefilter is not None and gate is not None,
         addressee_re=_compile_plain(rules.addressee_pattern, source, "addressee_pattern"),
     )
 
