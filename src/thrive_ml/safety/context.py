@@ -55,7 +55,8 @@ _SUBJECT_START = re.compile(r"(?:she|he|i|they|we)(?:'(?:d|ll|s|m|re|ve))?\s")
 # The writer's own words inside a mention ("everyone would be better off without me", "I want
 # to kill myself") name who is at risk: a person mentioned nearby ("everyone", "my friends") is
 # not its subject. Harm to others and safeguarding are exempt: there "me" is the victim.
-_FIRST_PERSON = re.compile(r"(?<![a-z'])(?:me|myself|i|my|mine|i'(?:m|ve|d|ll))(?![a-z'])")
+# Young people often type "im" and "ive" without the apostrophe ("id" and "ill" are words).
+_FIRST_PERSON = re.compile(r"(?<![a-z'])(?:me|myself|i|my|mine|i'(?:m|ve|d|ll)|im|ive)(?![a-z'])")
 
 
 class CueHit(NamedTuple):

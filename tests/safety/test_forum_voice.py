@@ -1,0 +1,90 @@
+"""Young people's own words online, added in rules 2026.12.4 (sentences written here).
+
+The classes were found missing by reading the misses on data/development/forum_dev.jsonl, a
+development set of forum and chat messages written for this. Each class has everyday
+lookalikes beside it, which must not route. The final forum sets (blind24, forum_g in
+data/validation/safety_final) were never read: they are only scored (docs/safety.md).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from thrive_ml.safety import assess
+
+DEV = Path(__file__).resolve().parents[2] / "data" / "development" / "forum_dev.jsonl"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestly i envy people who dont have to wake up",
+        "ive given up on living at this point",
+        "kind of over being alive tbh",
+        "i think about not existing all the time",
+        "im not gonna make it to summer",
+        "i dont really see myself being around next year",
+        "every night i pray not to wake up",
+        "i want to go to sleep and not come back",
+        "my mum would be fine without me",
+        "nobody would even miss me",
+        "im only still here because of my cat",
+        "its pointless me being around",
+        "ill be gone soon anyway",
+        "i just want it all to be over",
+        "my goodbye messages are written",
+        "i have everything ready.",
+        "tonight is the night",
+        "im at the bridge now",
+        "looked up the tallest car parks near me",
+        "since my attempt my parents check on me",
+        "the night i tried.",
+        "had my stomach pumped when i was 14",
+        "relapsed last night after 20 days clean",
+        "how do i explain my scars at the pool",
+        "i punish myself when i get things wrong",
+        "i keep looking at the balcony differently",
+        "got kicked out last night and slept at the bus station",
+        "i know how im going to do it now",
+    ],
+)
+def test_forum_wording_routes(text: str) -> None:
+    assert assess(text).routes_to_review, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my attempt at a sourdough loaf was a disaster",
+        "my attempt to learn the guitar did not last",
+        "he has been clean for 20 days and we are proud of him",
+        "the team gave their best and we are fine without the trophy",
+        "i am only still here because of the rain, the bus is late",
+        "we have everything ready for the party on saturday",
+        "i want this week to be over, exams are awful",
+        "i dont want to do my homework",
+    ],
+)
+def test_forum_lookalikes_do_not_route(text: str) -> None:
+    assert not assess(text).routes_to_review, text
+
+
+def test_texted_im_is_the_writer_speaking() -> None:
+    # "i know how" names someone else's feelings elsewhere; "im" inside the mention is the writer.
+    report = assess("i know how im going to do it now")
+    assert [f.status.value for f in report.flags] == ["affirmed"]
+
+
+def test_the_forum_development_set_keeps_its_floor() -> None:
+    # Measured with rules 2026.12.4: 187/240 risk items route, 7/80 harmless ones do. A floor,
+    # not an estimate for unseen text: the set was read to write the classes above.
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line]
+    risky = [r for r in rows if r["routes"]]
+    harmless = [r for r in rows if not r["routes"]]
+    routed = sum(assess(r["text"]).routes_to_review for r in risky)
+    false = sum(assess(r["text"]).routes_to_review for r in harmless)
+    assert routed / len(risky) >= 0.77
+    assert false / len(harmless) <= 0.1
