@@ -88,3 +88,31 @@ def test_the_forum_development_set_keeps_its_floor() -> None:
     false = sum(assess(r["text"]).routes_to_review for r in harmless)
     assert routed / len(risky) >= 0.77
     assert false / len(harmless) <= 0.1
+
+
+# ---------------------------------------------------------------- exclamation marks (2026.12.5)
+# A run of '!' at a word's end was read as leetspeak 'i' after the first one: "die!!" folded to
+# "diei!", so a young person shouting for help did not route. Found while reading forum misses.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to die!! help",
+        "i want to kill myself!!!",
+        "he hit me!!",
+        "!!i want to die",
+        "i cut myself again||",
+    ],
+)
+def test_exclamation_marks_after_a_risk_word_do_not_hide_it(text: str) -> None:
+    assert assess(text).routes_to_review, text
+
+
+def test_leet_inside_a_word_is_still_folded_but_edge_marks_are_kept() -> None:
+    from thrive_ml.safety.normalize import _leet
+
+    assert _leet("k!ll myself", "i") == "kill myself"
+    assert _leet("sh!t!!", "i") == "shit!!"
+    assert _leet("die!!!", "i") == "die!!!"
+

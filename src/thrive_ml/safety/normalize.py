@@ -217,11 +217,16 @@ def _leet(text: str, one: str) -> str:
             _next_to_mixed(text, runs, n, n - 1) or _next_to_mixed(text, runs, n, n + 1)
         ):
             continue
+        # '!' and '|' are punctuation at a word's edges, however many ('help!', 'die!!!').
+        lo, hi = a, b
+        while lo < hi and text[lo] in "!|":
+            lo += 1
+        while hi > lo and text[hi - 1] in "!|":
+            hi -= 1
         for i in range(a, b):
             c = text[i]
             rep = one if c == "1" else _LEET.get(c)
-            # '!' and '|' are punctuation at a word's edge ('help!').
-            if rep is not None and not (c in "!|" and (i == a or i == b - 1)):
+            if rep is not None and not (c in "!|" and (i < lo or i >= hi)):
                 out[i] = rep
     return "".join(out)
 
