@@ -116,3 +116,60 @@ def test_leet_inside_a_word_is_still_folded_but_edge_marks_are_kept() -> None:
     assert _leet("sh!t!!", "i") == "shit!!"
     assert _leet("die!!!", "i") == "die!!!"
 
+
+# ---------------------------------------------------------------- second round (2026.12.5)
+# Written after reading the misses on a second forum development set (long rambling posts,
+# Discord and Reddit voice, writers whose English is a second language).
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lowkey jealous of dead people",
+        "i just want everything to end, me included",
+        "it would be easier if i was not alive",
+        "id rather be with my nan than be here",
+        "idk if ill even be around by christmas",
+        "hoping i get hit by a bus on the way to school",
+        "my brain keeps telling me to end it",
+        "death would be such a relief",
+        "i wasnt meant to be alive",
+        "im gonna do it on friday.",
+        "i know when and where",
+        "started writing my note",
+        "how many of these is lethal",
+        "writing this from the roof.",
+        "it was meant to be the end.",
+        "they gave me charcoal in a&e",
+        "day 40 clean but i want to relapse",
+        "wearing long sleeves so no one sees my arms",
+        "i burned my hand on purpose",
+        "found where my uncle hides his gun",
+        "been saving my prescription",
+        "i want to make them all pay.",
+        "i hit my girlfriend and i hate myself",
+        "he is 24 and i am 14",
+        "my stepdad locks me in my room",
+    ],
+)
+def test_second_round_forum_wording_routes(text: str) -> None:
+    assert assess(text).routes_to_review, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "her symptoms have not come back since the summer",
+        "he has been clean for 20 days and we are proud of him",
+        "i burned the toast, not on purpose obviously",
+        "we end the term with a party on friday",
+        "i know when and where the match is",
+        "my attempt at the essay was rubbish",
+        "i am 14 and he is my brother",
+        "day 3 of the diet and i am starving lol",
+        "i wrote a note to my teacher about the trip",
+    ],
+)
+def test_second_round_lookalikes_do_not_route(text: str) -> None:
+    assert not assess(text).routes_to_review, text
+
