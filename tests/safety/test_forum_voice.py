@@ -173,3 +173,75 @@ def test_second_round_forum_wording_routes(text: str) -> None:
 def test_second_round_lookalikes_do_not_route(text: str) -> None:
     assert not assess(text).routes_to_review, text
 
+
+# ---------------------------------------------------------------- third round (2026.12.6)
+# Written after reading the misses on data/development/forum_dev3.jsonl (sentences here are ours).
+
+DEV3 = DEV.with_name("forum_dev3.jsonl")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i keep wishing i could fade away",
+        "i want it all to stop for good",
+        "i want to sleep and never wake up",
+        "every morning im disappointed i woke up",
+        "i wish my heart would just stop",
+        "im just counting down until i die",
+        "the only thing keeping me alive is my little brother",
+        "theyd all be happier if i was dead",
+        "the house would be easier without me in it",
+        "why am i even alive",
+        "being dead sounds peaceful tbh",
+        "my head keeps saying you should die",
+        "sorry in advance to whoever finds me",
+        "looked up which way hurts least",
+        "i read what happens if you take too many of her tablets",
+        "dont try to stop me.",
+        "sat on the roof.",
+        "my note is written",
+        "the night i tried to go, nobody noticed",
+        "they pumped my stomach last year",
+        "went deeper than usual yesterday",
+        "the urges to cut are back",
+        "i scrub my skin raw when im stressed",
+        "ive got a jar full of pills",
+        "my stepdad keeps his rifle under the stairs",
+        "an older guy online keeps sending me money",
+        "he watches me getting changed",
+        "they make me sleep in the garage",
+        "i kicked my dog and now hes scared of me",
+    ],
+)
+def test_third_round_forum_wording_routes(text: str) -> None:
+    assert assess(text).routes_to_review, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "let me die of embarrassment, i tripped in assembly",
+        "i wish i could fade my hair to blonde",
+        "the urges to eat chocolate are back",
+        "i burnt myself on the oven getting the pizza out",
+        "we went deeper than usual into the cave on the school trip",
+        "the plan is to go to the cinema saturday",
+        "i know exactly how you feel",
+        "she watched me play netball on saturday",
+    ],
+)
+def test_third_round_lookalikes_do_not_route(text: str) -> None:
+    assert not assess(text).routes_to_review, text
+
+
+def test_the_third_forum_development_set_keeps_its_floor() -> None:
+    # Scored once before its misses were read (rules 2026.12.5): 164/300 risk, 14/100 harmless.
+    # After the third round: 257/300, 14/100. A floor against regressions, not an estimate.
+    rows = [json.loads(line) for line in DEV3.read_text(encoding="utf-8").splitlines() if line]
+    risky = [r for r in rows if r["routes"]]
+    harmless = [r for r in rows if not r["routes"]]
+    routed = sum(assess(r["text"]).routes_to_review for r in risky)
+    false = sum(assess(r["text"]).routes_to_review for r in harmless)
+    assert routed / len(risky) >= 0.84
+    assert false / len(harmless) <= 0.15
