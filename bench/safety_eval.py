@@ -10,6 +10,8 @@
    used to find missing classes, so only its first score is a fair estimate; the table shows
    today's figures and docs/safety.md keeps the first, blind ones. data/validation/safety_heldout
    holds sets never read for rules: their figures are estimates for unseen text.
+   data/validation/safety_final holds the final sets (scored only, before and after each change)
+   and data/development the sets read to write classes (their figures are floors).
 5. data/generated/referrals.csv, when it exists (`make data`): share routed among the
    generator's referrals with and without risk indicators (a guard against false alarms).
 
@@ -234,12 +236,14 @@ def eval_generated(path: Path, out: list[str]) -> None:
     print("\n".join(out[-6:]))
 
 
-def eval_blind(folder: Path, out: list[str]) -> None:
-    """Route recall and false routes on the team's blind snippet sets, per set and indicator."""
-    paths = sorted(folder.glob("blind*.jsonl"), key=lambda p: int(re.sub(r"\D", "", p.stem)))
+def eval_blind(folder: Path, out: list[str], title: str = "Blind sets") -> None:
+    """Route recall and false routes on a folder of labelled snippet sets, per set and indicator."""
+    paths = sorted(
+        folder.glob("*.jsonl"), key=lambda p: (int(re.sub(r"\D", "", p.stem) or 0), p.stem)
+    )
     if not paths:
         return
-    out.append(f"### Blind sets ({folder.relative_to(ROOT)})\n")
+    out.append(f"### {title} ({folder.relative_to(ROOT)})\n")
     out.append("| set | risk recall | false routes | weakest indicator |")
     out.append("|---|---|---|---|")
     for path in paths:
@@ -295,6 +299,10 @@ def main() -> None:
         eval_blind(ROOT / "data" / "validation" / "safety", out)
         # Held out: scored, never read to write rules (its misses are not printed anywhere).
         eval_blind(ROOT / "data" / "validation" / "safety_heldout", out)
+        # Final: scored only, before and after each change (docs/safety.md keeps both).
+        eval_blind(ROOT / "data" / "validation" / "safety_final", out, "Final sets")
+        # Development: read to write classes, so these are floors, not estimates.
+        eval_blind(ROOT / "data" / "development", out, "Development sets")
     if args.only in (None, "generated") and args.generated.exists():
         eval_generated(args.generated, out)
     if args.write_docs:
