@@ -175,7 +175,8 @@ def test_trained_on_the_packaged_snippets(small_data):
     assert snippets["routes"].any()
     assert (~snippets["routes"]).any()
     forum = load_risk_snippets([settings.development_dir])
-    assert len(forum) >= 700 and set(forum["text"]) <= set(snippets["text"])
+    assert len(forum) >= 700
+    assert set(forum["text"]) <= set(snippets["text"])
     held = load_risk_snippets(settings.risk_heldout_dirs)
     assert not set(held["text"]) & set(snippets["text"]), "a held-out text leaked into training"
     reader = fit_risk_reader(load_generated(small_data), snippets, TrainParams(n_jobs=1))
