@@ -236,7 +236,7 @@ def eval_generated(path: Path, out: list[str]) -> None:
     print("\n".join(out[-6:]))
 
 
-def eval_blind(folder: Path, out: list[str], title: str = "Blind sets") -> None:
+def eval_snippet_sets(folder: Path, out: list[str], title: str = "Blind sets") -> None:
     """Route recall and false routes on a folder of labelled snippet sets, per set and indicator."""
     paths = sorted(
         folder.glob("*.jsonl"), key=lambda p: (int(re.sub(r"\D", "", p.stem) or 0), p.stem)
@@ -296,13 +296,13 @@ def main() -> None:
         base = args.shared / "external" / "cssrs_reddit"
         eval_cssrs(base / "cssrs_users.csv", base / "cssrs_posts.csv", out)
     if args.only in (None, "blind"):
-        eval_blind(ROOT / "data" / "validation" / "safety", out)
+        eval_snippet_sets(ROOT / "data" / "validation" / "safety", out)
         # Held out: scored, never read to write rules (its misses are not printed anywhere).
-        eval_blind(ROOT / "data" / "validation" / "safety_heldout", out)
+        eval_snippet_sets(ROOT / "data" / "validation" / "safety_heldout", out)
         # Final: scored only, before and after each change (docs/safety.md keeps both).
-        eval_blind(ROOT / "data" / "validation" / "safety_final", out, "Final sets")
+        eval_snippet_sets(ROOT / "data" / "validation" / "safety_final", out, "Final sets")
         # Development: read to write classes, so these are floors, not estimates.
-        eval_blind(ROOT / "data" / "development", out, "Development sets")
+        eval_snippet_sets(ROOT / "data" / "development", out, "Development sets")
     if args.only in (None, "generated") and args.generated.exists():
         eval_generated(args.generated, out)
     if args.write_docs:

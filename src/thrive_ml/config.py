@@ -54,7 +54,7 @@ class Settings(BaseSettings):
         """Snippets the risk reader always trains on and never chooses its threshold with:
         those written as its training data, and the rules' development sets. The forum-voice
         development sets lifted the final forum set forum_g 214 -> 226 of 270 and C-SSRS
-        suicidal users 0.966 -> 0.980 (docs/safety.md, "forum voice for the reader")."""
+        suicidal users 0.966 -> 0.976 (docs/safety.md, "Forum voice for the reader")."""
         return [self.training_dir / "risk_reader", self.development_dir]
 
 
