@@ -77,6 +77,25 @@ def page(context: Any) -> Any:
     return context.new_page()
 
 
+def follow_click(control: Any) -> None:
+    """Click a link or submit button and wait until the page it leads to has loaded.
+
+    Playwright's click returns once the click is dispatched, not when the form post and its
+    redirect have landed, and `wait_for_load_state()` then answers for the page being left.
+    Reading the page straight after reads whichever document is there: two tests failed CI
+    that way. Every page here is server-rendered (no scripts), so each click that leaves the
+    page ends in exactly one `load`.
+    """
+    with control.page.expect_event("load"):
+        control.click()
+
+
+@pytest.fixture
+def follow() -> Callable[[Any], None]:
+    """`follow(locator)`: click it and wait for the page it opens (see `follow_click`)."""
+    return follow_click
+
+
 @pytest.fixture
 def sign_in(web: Any) -> Callable[..., None]:
     """`sign_in(page, role)`: through the form, as a person would."""
@@ -84,8 +103,7 @@ def sign_in(web: Any) -> Callable[..., None]:
     def go(page: Any, role: str) -> None:
         page.goto("/sign-in")
         page.get_by_label("API key").fill(web.keys[role])
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+        follow_click(page.get_by_role("button", name="Sign in"))
         assert "/sign-in" not in page.url, page.content()
 
     return go

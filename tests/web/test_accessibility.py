@@ -23,21 +23,20 @@ PAGES = [
 
 @pytest.mark.parametrize(("name", "role", "path"), PAGES, ids=[p[0] for p in PAGES])
 def test_page_has_no_serious_accessibility_violations(
-    page, sign_in, triaged, axe_check, screenshot, name, role, path
+    page, sign_in, follow, triaged, axe_check, screenshot, name, role, path
 ):
     if role:
         sign_in(page, role)
     if path == "refused":
         page.goto("/sign-in")
         page.get_by_label("API key").fill("thr_wrong")
-        page.get_by_role("button", name="Sign in").click()
+        follow(page.get_by_role("button", name="Sign in"))
     elif path == "empty":
         page.goto("/triage")
         page.get_by_label("Referral text").fill("  ")
-        page.get_by_role("button", name="Suggest a triage group").click()
+        follow(page.get_by_role("button", name="Suggest a triage group"))
     else:
         page.goto(path.format(id=triaged()["prediction_id"]) if "{id}" in path else path)
-    page.wait_for_load_state()
     screenshot(page, name)
 
     axe_check(page)

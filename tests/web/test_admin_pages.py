@@ -11,7 +11,7 @@ CARD = "# Model card: test\n\n## Intended use\nHelp staff. <script>alert('card')
 
 
 def test_the_audit_page_searches_verifies_the_chain_and_exports(
-    page, web, sign_in, triaged, screenshot
+    page, web, sign_in, follow, triaged, screenshot
 ):
     made = triaged()
     with web.client("reviewer") as client:
@@ -23,9 +23,9 @@ def test_the_audit_page_searches_verifies_the_chain_and_exports(
 
     page.goto("/audit")
     page.get_by_label("Review state").select_option("reviewed")
-    page.get_by_role("button", name="Search").click()
+    follow(page.get_by_role("button", name="Search"))
     assert made["prediction_id"][:8] in page.locator("main table").inner_text()
-    page.get_by_role("link", name="Verify the audit chain").click()
+    follow(page.get_by_role("link", name="Verify the audit chain"))
     assert "Chain intact" in page.get_by_role("region", name="Chain verification").inner_text()
     screenshot(page, "audit")
     export = page.request.get("/audit/export")

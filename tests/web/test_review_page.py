@@ -63,12 +63,14 @@ def test_a_reviewer_corrects_a_case_by_keyboard_and_lands_on_the_next_one(
     assert dialogs == []
 
 
-def test_confirming_keeps_the_suggestion_and_says_so(page, web, sign_in, triaged, risk_text):
+def test_confirming_keeps_the_suggestion_and_says_so(
+    page, web, sign_in, follow, triaged, risk_text
+):
     made = triaged(risk_text + " Confirm me.")
     sign_in(page, "reviewer")
 
     page.goto(f"/reviews/{made['prediction_id']}?state=all")
-    page.get_by_role("button", name="Save review and open next case").click()
+    follow(page.get_by_role("button", name="Save review and open next case"))
 
     assert "Review saved (confirmed" in page.get_by_role("status").inner_text()
     with web.client("reviewer") as client:
@@ -87,14 +89,14 @@ def test_the_first_tab_offers_a_skip_link_to_the_main_content(page, sign_in):
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_the_queue_filters_by_reason(page, sign_in, triaged, risk_text):
+def test_the_queue_filters_by_reason(page, sign_in, follow, triaged, risk_text):
     triaged(risk_text)
     reason = risk_reason(RiskIndicator.SELF_HARM)
     sign_in(page, "reviewer")
 
     page.get_by_label("State").select_option("all")
     page.get_by_label("Reason").select_option(reason)
-    page.get_by_role("button", name="Apply filters").click()
+    follow(page.get_by_role("button", name="Apply filters"))
 
     rows = page.locator("table.queue tbody tr")
     assert rows.count() >= 1

@@ -32,10 +32,10 @@ def test_a_reviewer_starts_at_the_review_queue(page, sign_in):
     assert page.url.endswith("/reviews")
 
 
-def test_a_wrong_key_is_refused_with_a_message(page):
+def test_a_wrong_key_is_refused_with_a_message(page, follow):
     page.goto("/sign-in")
     page.get_by_label("API key").fill("thr_not-a-real-key")
-    page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("button", name="Sign in"))
 
     assert page.get_by_role("alert").inner_text().count("not recognised") == 1
     assert page.get_by_label("API key").get_attribute("aria-invalid") == "true"
@@ -43,10 +43,10 @@ def test_a_wrong_key_is_refused_with_a_message(page):
     assert "/sign-in" in page.url, "a refused key gives no session"
 
 
-def test_signing_out_ends_the_session(page, sign_in):
+def test_signing_out_ends_the_session(page, sign_in, follow):
     sign_in(page, "triage")
 
-    page.get_by_role("button", name="Sign out").click()
+    follow(page.get_by_role("button", name="Sign out"))
 
     assert "/sign-in" in page.url
     assert page.get_by_role("status").inner_text() == "You have signed out."
@@ -55,20 +55,20 @@ def test_signing_out_ends_the_session(page, sign_in):
     assert "Sign in to continue" in page.get_by_role("status").inner_text()
 
 
-def test_after_sign_in_you_return_to_the_page_you_asked_for(page, web):
+def test_after_sign_in_you_return_to_the_page_you_asked_for(page, web, follow):
     page.goto("/model")
     assert "next=%2Fmodel" in page.url
 
     page.get_by_label("API key").fill(web.keys["triage"])
-    page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("button", name="Sign in"))
 
     assert page.url.endswith("/model")
 
 
-def test_sign_in_never_sends_you_to_another_site(page, web):
+def test_sign_in_never_sends_you_to_another_site(page, web, follow):
     page.goto("/sign-in?next=//example.org/phish")
     page.get_by_label("API key").fill(web.keys["triage"])
-    page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("button", name="Sign in"))
 
     assert page.url.startswith(web.url)
     assert page.url.endswith("/triage")
@@ -106,14 +106,14 @@ def test_a_tampered_session_cookie_sends_you_back_to_sign_in(
     assert "ended or could not be read" in page.get_by_role("status").inner_text()
 
 
-def test_revoking_a_key_signs_its_browser_session_out_at_once(page, web):
+def test_revoking_a_key_signs_its_browser_session_out_at_once(page, web, follow):
     store = AuditStore(web.database_url)
     keys = KeyStore(store)
     name = f"leaver-{uuid.uuid4().hex[:6]}"
     raw = keys.create(name, "triage")
     page.goto("/sign-in")
     page.get_by_label("API key").fill(raw)
-    page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("button", name="Sign in"))
     assert page.url.endswith("/triage")
 
     keys.revoke(name)

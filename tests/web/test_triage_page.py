@@ -7,6 +7,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from thrive_ml.result import SUGGESTION_NOTICE
 from thrive_ml.taxonomy import ThriveGroup
 
@@ -23,15 +25,20 @@ RICH_TEXT = (
 XSS = '<script>alert("script")</script><img src=x onerror=alert("img")> Year 9 boy, low mood.'
 
 
-def submit(page, text: str) -> None:
-    page.goto("/triage")
-    page.get_by_label("Referral text").fill(text)
-    page.get_by_role("button", name="Suggest a triage group").click()
-    page.wait_for_load_state()
+@pytest.fixture
+def submit(follow):
+    """`submit(page, text)`: through the triage form; returns once the answer page has loaded."""
+
+    def go(page, text: str) -> None:
+        page.goto("/triage")
+        page.get_by_label("Referral text").fill(text)
+        follow(page.get_by_role("button", name="Suggest a triage group"))
+
+    return go
 
 
 def test_a_risk_referral_is_highlighted_with_its_status_and_routed_to_review(
-    page, web, sign_in, screenshot
+    page, web, sign_in, submit, screenshot
 ):
     sign_in(page, "triage")
 
@@ -77,7 +84,7 @@ def test_the_triage_form_has_a_label_and_the_notice(page, sign_in, screenshot):
     screenshot(page, "triage-form")
 
 
-def test_whitespace_only_text_is_refused_with_a_message(page, sign_in):
+def test_whitespace_only_text_is_refused_with_a_message(page, sign_in, submit):
     sign_in(page, "triage")
 
     submit(page, "   \n   ")
@@ -86,7 +93,7 @@ def test_whitespace_only_text_is_refused_with_a_message(page, sign_in):
     assert "Text is empty or only whitespace" in page.get_by_role("alert").inner_text()
 
 
-def test_html_in_a_referral_stays_text_and_never_runs(page, sign_in, web):
+def test_html_in_a_referral_stays_text_and_never_runs(page, sign_in, submit, follow, web):
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     sign_in(page, "triage")
@@ -103,7 +110,7 @@ def test_html_in_a_referral_stays_text_and_never_runs(page, sign_in, web):
     page.context.clear_cookies()
     page.goto("/sign-in")
     page.get_by_label("API key").fill(web.keys["reviewer"])
-    page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("button", name="Sign in"))
     page.goto(f"/reviews/{prediction_id}")
     assert XSS in page.locator(".referral-text").inner_text()
     assert dialogs == []
