@@ -37,6 +37,9 @@ _HOMOGLYPHS = {
 }  # fmt: skip
 
 _APOSTROPHES = frozenset("\u2018\u2019\u201b\u02bc\u02b9\u0060\u00b4\u2032\uff07")
+# Dashes read as the hyphen the rules are written with: a form's "Self-harm \u2013 no" is
+# "self-harm - no" (a denial), where reading the dash as a space left a bare "no" (2026.12.8).
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
 
 # Leetspeak: only read as letters when they sit inside a word.
 _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"}
@@ -147,6 +150,8 @@ def _fold_char(ch: str) -> str:
     """One character's letters after NFKC, case folding, accent and homoglyph folding."""
     if ch in _APOSTROPHES:
         return "'"
+    if ch in _DASHES:
+        return "-"
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
         c = _HOMOGLYPHS.get(c, c)

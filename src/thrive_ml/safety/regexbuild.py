@@ -14,6 +14,9 @@ from collections.abc import Iterator
 
 WORD_START = r"(?<![a-z0-9])"
 WORD_END = r"(?![a-z0-9])"
+# A cue may end in the space before the next word ('rather than ' + an optional 'any '): it
+# ends a word too. Plain WORD_END would refuse such a match before any letter.
+CUE_WORD_END = r"(?:(?<=\s)|(?![a-z0-9]))"
 WORD_START_CASED = r"(?<![A-Za-z0-9])"
 WORD_END_CASED = r"(?![A-Za-z0-9])"
 # The same word-start check made just after a word's first letter has been read.
@@ -233,12 +236,44 @@ def cue_alternation(bodies: list[tuple[str, str, int]]) -> str:
         for j, alt in enumerate(top_level_alternatives(body)):
             ordered.append((priority, len(alt), f"{name}x{j}", alt))
     ordered.sort(key=lambda b: (-b[0], -b[1]))
-    words = [(n, a) for _, _, n, a in ordered if a[:1].isalnum() or a.startswith("(")]
-    punct = [(n, a) for _, _, n, a in ordered if not (a[:1].isalnum() or a.startswith("("))]
-    regex = dispatch_alternation(words, WORD_START, WORD_END)
+    words: list[tuple[str, str]] = []
+    punct: list[tuple[str, str]] = []
+    led_by_group: list[tuple[str, str]] = []
+    for _, _, name, alt in ordered:
+        if not alt.startswith("("):
+            (words if alt[:1].isalnum() else punct).append((name, alt))
+            continue
+        # A group may open with punctuation ('(?:-|:)\s*no'): the word-start check must not
+        # guard those readings, or 'self-harm: no' is never read (it follows a letter).
+        readings = _group_readings(alt)
+        led = [a for a in readings if not _word_led(a)]
+        if not led:
+            words.append((name, alt))
+            continue
+        kept = [a for a in readings if _word_led(a)]
+        if kept:
+            words.append((f"{name}w", "|".join(kept)))
+        led_by_group.extend((f"{name}p{k}", a) for k, a in enumerate(led))
+    regex = dispatch_alternation(words, WORD_START, CUE_WORD_END)
+    # Group-led readings go first, as they did when they were tried with the word cues.
+    punct = led_by_group + punct
     if punct:
         regex += "|" + _punct_dispatch(punct)
     return regex
+
+
+def _word_led(alt: str) -> bool:
+    """Whether `alt` starts with a word character (a letter, digit, '\\d' or '\\w') or a group."""
+    return alt[:1].isalnum() or alt.startswith(("(", "\\d", "\\w"))
+
+
+def _group_readings(alt: str) -> list[str]:
+    """'(?:-|:)rest' as ['-rest', ':rest']; any other shape (an optional group) as itself."""
+    end = group_end(alt)
+    rest = alt[end + 1 :]
+    if not alt.startswith("(?:") or rest[:1] in ("?", "*", "+", "{"):
+        return [alt]
+    return [head + rest for head in top_level_alternatives(alt[3:end])]
 
 
 # A punctuation cue's first character: an escaped or plain character, or a class of them.
