@@ -1,9 +1,9 @@
 """Rules 2026.12.8: cues that were written but never found, form answers, and plain acts.
 
-Three cue entries could not be read where their authors meant them: a cue opening with a
+Some cue entries could not be read where their authors meant them: a cue opening with a
 punctuation group ('(?:-|:)') was checked as if it started a word, and a cue ending in a space
 ('rather than ' + an optional 'any ') was refused before any next word. The relative-clause cue
-("her mum, who ...") was one of them: it fired only when a reporting verb followed 'who'.
+("her mum, who ...") was one of the second kind: it fired only when a reporting verb followed.
 The lexicon classes come from scoring our own generator's risk phrase banks through the rules
 alone (321 of 1,087 routing phrases did not route). Sentences are written here.
 """

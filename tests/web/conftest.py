@@ -77,7 +77,7 @@ def page(context: Any) -> Any:
     return context.new_page()
 
 
-def follow_click(control: Any) -> None:
+def _follow_click(control: Any) -> None:
     """Click a link or submit button and wait until the page it leads to has loaded.
 
     Playwright's click returns once the click is dispatched, not when the form post and its
@@ -92,18 +92,18 @@ def follow_click(control: Any) -> None:
 
 @pytest.fixture
 def follow() -> Callable[[Any], None]:
-    """`follow(locator)`: click it and wait for the page it opens (see `follow_click`)."""
-    return follow_click
+    """`follow(locator)`: click it and wait for the page it opens (see `_follow_click`)."""
+    return _follow_click
 
 
 @pytest.fixture
-def sign_in(web: Any) -> Callable[..., None]:
+def sign_in(web: Any, follow: Callable[[Any], None]) -> Callable[..., None]:
     """`sign_in(page, role)`: through the form, as a person would."""
 
     def go(page: Any, role: str) -> None:
         page.goto("/sign-in")
         page.get_by_label("API key").fill(web.keys[role])
-        follow_click(page.get_by_role("button", name="Sign in"))
+        follow(page.get_by_role("button", name="Sign in"))
         assert "/sign-in" not in page.url, page.content()
 
     return go
